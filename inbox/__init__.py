@@ -1,0 +1,55 @@
+"""Omnichannel contact-centre social inbox: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def create_app(overrides: dict[str, object] | None = None) -> Flask:
+    """Build the web application. Nothing connects at import time; this does it once."""
+    from inbox import runtime
+    from inbox.api import auth, errors
+    from inbox.api.base import API_PREFIX, api
+    from inbox.realtime import socket
+
+    rt = runtime.start(overrides)
+    app = Flask(
+        __name__,
+        instance_path=str(rt.settings.instance_path),
+        template_folder=str(FRONTEND / "templates"),
+        static_folder=str(FRONTEND / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=rt.settings.secret_key,
+        MAX_CONTENT_LENGTH=rt.settings.max_webhook_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=rt.settings.production,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        API_TITLE="Social inbox API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        INBOX_SETTINGS=rt.settings,
+    )
+    auth.init_app(app)
+    api.init_app(app)
+    _register_blueprints(app, api, API_PREFIX)
+    errors.register(app)  # after flask-smorest, whose own handler this replaces
+    socket.init_app(app, rt.redis_url)
+    return app
+
+
+def _register_blueprints(app: Flask, api: object, prefix: str) -> None:
+    from inbox.api import cases, health
+    from inbox.web import pages
+
+    for blueprint in (cases.blp,):
+        api.register_blueprint(blueprint, url_prefix=prefix)  # type: ignore[attr-defined]
+    app.register_blueprint(health.blp)
+    app.register_blueprint(pages.blp)

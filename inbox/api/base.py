@@ -1,0 +1,32 @@
+"""The REST API object (flask-smorest: marshmallow in and out, OpenAPI at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_smorest import Api, Blueprint
+
+from inbox.api.auth import Unauthenticated, authenticate_api_request
+from inbox.api.errors import error_response
+
+api = Api()
+
+API_PREFIX = "/api/v1"
+
+
+def protected_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """A blueprint whose every endpoint needs an authenticated user (g.api_user)."""
+    blueprint = Blueprint(name, import_name, description=description)
+
+    @blueprint.before_request
+    def _authenticate() -> Any:
+        try:
+            g.api_user = authenticate_api_request()
+        except Unauthenticated as exc:
+            response = error_response(401, "unauthenticated", str(exc))
+            response.headers["WWW-Authenticate"] = 'Bearer realm="inbox"'
+            return response
+        return None
+
+    return blueprint

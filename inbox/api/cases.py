@@ -1,0 +1,93 @@
+"""/api/v1/cases: list, read and act on cases. Thin: validate, one service call, shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inbox.api.auth import current_api_user
+from inbox.api.base import protected_blueprint
+from inbox.schemas.cases import (
+    CaseDetailOut,
+    CaseListArgs,
+    CaseOut,
+    CasePage,
+    EscalateIn,
+    ReasonIn,
+    ReopenIn,
+    ResolveIn,
+    TransferIn,
+)
+from inbox.services import case_actions, unit_of_work
+from inbox.services.case_queries import case_detail, list_cases
+
+blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
+
+
+@blp.route("/cases")
+@blp.arguments(CaseListArgs, location="query")
+@blp.response(200, CasePage)
+def get_cases(args: dict[str, Any]) -> dict[str, Any]:
+    with unit_of_work() as session:
+        return list_cases(session, current_api_user(), args)
+
+
+@blp.route("/cases/<int:case_id>")
+@blp.response(200, CaseDetailOut)
+def get_case(case_id: int) -> dict[str, Any]:
+    with unit_of_work() as session:
+        return case_detail(session, current_api_user(), case_id)
+
+
+@blp.route("/cases/<int:case_id>/claim", methods=["POST"])
+@blp.response(200, CaseOut)
+def claim(case_id: int) -> Any:
+    return case_actions.claim(current_api_user(), case_id)
+
+
+@blp.route("/cases/<int:case_id>/release", methods=["POST"])
+@blp.response(200, CaseOut)
+def release(case_id: int) -> Any:
+    return case_actions.release(current_api_user(), case_id)
+
+
+@blp.route("/cases/<int:case_id>/pending", methods=["POST"])
+@blp.response(200, CaseOut)
+def pending(case_id: int) -> Any:
+    return case_actions.set_pending(current_api_user(), case_id)
+
+
+@blp.route("/cases/<int:case_id>/resolve", methods=["POST"])
+@blp.arguments(ResolveIn)
+@blp.response(200, CaseOut)
+def resolve(body: dict[str, Any], case_id: int) -> Any:
+    return case_actions.resolve(current_api_user(), case_id, body["disposition"])
+
+
+@blp.route("/cases/<int:case_id>/reopen", methods=["POST"])
+@blp.arguments(ReopenIn)
+@blp.response(200, CaseOut)
+def reopen(body: dict[str, Any], case_id: int) -> Any:
+    return case_actions.reopen(current_api_user(), case_id, body["reason"])
+
+
+@blp.route("/cases/<int:case_id>/escalate", methods=["POST"])
+@blp.arguments(EscalateIn)
+@blp.response(200, CaseOut)
+def escalate(body: dict[str, Any], case_id: int) -> Any:
+    return case_actions.escalate(current_api_user(), case_id, body["reason"], body.get("queue_id"))
+
+
+@blp.route("/cases/<int:case_id>/deescalate", methods=["POST"])
+@blp.arguments(ReasonIn)
+@blp.response(200, CaseOut)
+def deescalate(body: dict[str, Any], case_id: int) -> Any:
+    return case_actions.deescalate(current_api_user(), case_id, body["reason"])
+
+
+@blp.route("/cases/<int:case_id>/transfer", methods=["POST"])
+@blp.arguments(TransferIn)
+@blp.response(200, CaseOut)
+def transfer(body: dict[str, Any], case_id: int) -> Any:
+    return case_actions.transfer(
+        current_api_user(), case_id, queue_id=body.get("queue_id"), agent_id=body.get("agent_id")
+    )

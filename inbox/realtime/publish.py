@@ -1,0 +1,98 @@
+"""The one way to publish a real-time event: buffered on the session, sent after commit.
+
+Web and worker processes alike emit through a write-only Socket.IO Redis
+manager, so an event reaches every web process's clients through Redis
+(Flask-SocketIO, "Emitting from an External Process"). An event published in
+a transaction that rolls back is dropped with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from inbox.realtime.events import CATALOGUE
+
+log = logging.getLogger(__name__)
+
+SOCKETIO_CHANNEL = "inbox-socketio"
+_PENDING = "inbox.pending_events"
+
+
+class UncataloguedEvent(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    payload: dict[str, Any]
+    rooms: tuple[str, ...]
+
+
+_manager: socketio.RedisManager | None = None
+_manager_url: str | None = None
+_observers: list[Callable[[Event], None]] = []
+
+
+def configure(redis_url: str) -> None:
+    """Point the emitter at a Redis; called by create_app and by worker start-up."""
+    global _manager, _manager_url
+    if _manager_url == redis_url and _manager is not None:
+        return
+    _manager = socketio.RedisManager(redis_url, channel=SOCKETIO_CHANNEL, write_only=True)
+    _manager_url = redis_url
+
+
+def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterable[str]) -> None:
+    """Queue `name` for `rooms`; it is emitted only if and when `session` commits."""
+    schema = CATALOGUE.get(name)
+    if schema is None:
+        raise UncataloguedEvent(f"{name!r} is not in inbox.realtime.events.CATALOGUE")
+    errors = schema.validate(payload)
+    if errors:
+        raise UncataloguedEvent(f"payload of {name!r} does not fit its schema: {errors}")
+    session.info.setdefault(_PENDING, []).append(Event(name, payload, tuple(dict.fromkeys(rooms))))
+
+
+def _emit(event: Event) -> None:
+    for observer in list(_observers):
+        observer(event)
+    if _manager is None:
+        log.warning("real-time emitter not configured; dropped %s", event.name)
+        return
+    for room in event.rooms:
+        _manager.emit(event.name, event.payload, room=room, namespace="/")
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _flush_after_commit(session: Session) -> None:
+    events = session.info.pop(_PENDING, [])
+    for event in events:
+        try:
+            _emit(event)
+        except Exception:  # the data is committed; a lost notice is caught up by resync
+            log.exception("could not emit %s", event.name)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@contextmanager
+def capture_events() -> Iterator[list[Event]]:
+    """Collect every event emitted in this process (tests, diagnostics)."""
+    captured: list[Event] = []
+    _observers.append(captured.append)
+    try:
+        yield captured
+    finally:
+        _observers.remove(captured.append)

@@ -1,0 +1,96 @@
+"""Socket.IO server: authentication at connect, room membership, presence in a case.
+
+Clients only listen to rooms the server puts them in; which rooms is decided
+here from what the user may see (inbox.services.access).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio as python_socketio
+from flask import Flask, request
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room, leave_room
+
+
+from inbox.models import User
+from inbox.realtime.publish import SOCKETIO_CHANNEL
+from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
+from inbox.services import unit_of_work
+from inbox.services.access import access_case, visible_queue_ids
+from inbox.services.errors import NotFound
+from inbox.services.users import user_for_token
+
+socketio = SocketIO()
+
+# sid -> user, for this process's connections
+_connected: dict[str, User] = {}
+
+
+def _authenticate(auth: Any) -> User | None:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if token:
+        with unit_of_work() as session:
+            return user_for_token(session, str(token))
+    if current_user.is_authenticated:
+        return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return None
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> bool:
+    user = _authenticate(auth)
+    if user is None:
+        return False  # the client gets a connect_error
+    _connected[request.sid] = user  # type: ignore[attr-defined]
+    join_room(agent_room(user.id))
+    if user.is_supervisor:
+        join_room(SUPERVISORS)
+    with unit_of_work() as session:
+        for queue_id in visible_queue_ids(session, user):
+            join_room(queue_room(queue_id))
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason: Any = None) -> None:
+    _connected.pop(request.sid, None)  # type: ignore[attr-defined]
+
+
+@socketio.on("case.watch")
+def on_case_watch(data: Any) -> dict[str, Any]:
+    """Join a case's room (to see who else is there and its live changes)."""
+    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    case_id = data.get("case_id") if isinstance(data, dict) else None
+    if user is None or not isinstance(case_id, int):
+        return {"ok": False, "error": "send {case_id: <int>}"}
+    try:
+        with unit_of_work() as session:
+            access_case(session, user, case_id)
+    except NotFound:
+        return {"ok": False, "error": f"case {case_id} not found"}
+    join_room(case_room(case_id))
+    return {"ok": True}
+
+
+@socketio.on("case.unwatch")
+def on_case_unwatch(data: Any) -> dict[str, Any]:
+    case_id = data.get("case_id") if isinstance(data, dict) else None
+    if isinstance(case_id, int):
+        leave_room(case_room(case_id))
+    return {"ok": True}
+
+
+def init_app(app: Flask, redis_url: str) -> None:
+    # The manager is built here rather than from message_queue= because Flask-SocketIO
+    # only recognises redis:// URLs, and the embedded Redis is a unix:// socket.
+    manager = python_socketio.RedisManager(redis_url, channel=SOCKETIO_CHANNEL)
+    socketio.init_app(app, client_manager=manager, async_mode="threading")
+
+
+def online_user_ids() -> list[int]:
+    return sorted({user.id for user in _connected.values()})
+
+
+

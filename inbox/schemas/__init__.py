@@ -1,0 +1,1 @@
+"""marshmallow schemas: the API's input and output, and the normalized message."""

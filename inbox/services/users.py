@@ -1,0 +1,122 @@
+"""Users, teams and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from inbox.models import ROLES, ApiToken, Team, User, utcnow
+from inbox.services.errors import Conflict, NotFound, ValidationFailed
+
+DEFAULT_TEAM = "Everyone"
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "inbx_"
+
+
+def default_team(session: Session) -> Team:
+    team = session.scalar(select(Team).where(Team.is_default.is_(True)))
+    if team is None:
+        team = Team(name=DEFAULT_TEAM, is_default=True)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def team_by_name(session: Session, name: str) -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def check_new_user(session: Session, email: str, role: str, password: str | None) -> str:
+    email = email.strip().lower()
+    problems: dict[str, str] = {}
+    if not EMAIL_RE.match(email):
+        problems["email"] = "not a valid email address"
+    if role not in ROLES:
+        problems["role"] = f"must be one of {', '.join(ROLES)}"
+    if password is not None and len(password) < 8:
+        problems["password"] = "must be at least 8 characters"
+    if problems:
+        raise ValidationFailed("the user cannot be created", fields=problems)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with email {email} already exists", fields={"email": "taken"})
+    return email
+
+
+def do_add_user(
+    session: Session,
+    email: str,
+    role: str,
+    *,
+    name: str | None = None,
+    password: str | None = None,
+    teams: list[str] | None = None,
+    capacity: dict[str, int] | None = None,
+) -> User:
+    """Create a user; without teams the user joins the workspace's default team."""
+    email = check_new_user(session, email, role, password)
+    user = User(
+        email=email,
+        name=name or email.split("@")[0].replace(".", " ").title(),
+        role=role,
+        password_hash=generate_password_hash(password) if password else None,
+        capacity=capacity or {"voice": 1, "facebook": 5, "instagram": 5, "x": 5,
+                              "generic": 5, "email": 4},
+    )
+    user.teams = [team_by_name(session, t) for t in teams] if teams else [default_team(session)]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"no user with email {email}")
+    return user
+
+
+def authenticate_password(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or not user.password_hash:
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def do_create_token(session: Session, user: User, name: str = "") -> str:
+    """Return a new token for `user`; only its hash is stored, so it is shown once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def do_revoke_token(session: Session, token: str) -> None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None:
+        raise NotFound("no such token")
+    row.revoked_at = utcnow()

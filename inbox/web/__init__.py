@@ -1,0 +1,1 @@
+"""Browser pages served from frontend/: login, logout and the desk shell."""

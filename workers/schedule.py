@@ -1,0 +1,24 @@
+"""Periodic work, declared in one list and run by the `inbox cron` process (RQ's cron)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workers import jobs
+from workers.queues import DEFAULT, INGEST
+
+
+@dataclass(frozen=True)
+class Periodic:
+    func: Callable[[], object]
+    queue: str
+    every_seconds: int
+
+
+SCHEDULE: list[Periodic] = [
+    # Deliveries stored but never processed (a job lost with a killed worker or a
+    # flushed Redis) are picked up again well inside a minute.
+    Periodic(jobs.sweep_unprocessed_deliveries, INGEST, 20),
+    Periodic(jobs.sweep_sla, DEFAULT, 5),
+]
