@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_smorest import Api
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
@@ -13,7 +14,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     """Build the web application. Nothing connects at import time; this does it once."""
     from inbox import runtime
     from inbox.api import auth, errors
-    from inbox.api.base import API_PREFIX, api
+    from inbox.api.base import API_PREFIX
     from inbox.realtime import socket
 
     rt = runtime.start(overrides)
@@ -38,18 +39,18 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         INBOX_SETTINGS=rt.settings,
     )
     auth.init_app(app)
-    api.init_app(app)
+    api = Api(app)
     _register_blueprints(app, api, API_PREFIX)
     errors.register(app)  # after flask-smorest, whose own handler this replaces
     socket.init_app(app, rt.redis_url)
     return app
 
 
-def _register_blueprints(app: Flask, api: object, prefix: str) -> None:
+def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     from inbox.api import cases, health
     from inbox.web import pages
 
     for blueprint in (cases.blp,):
-        api.register_blueprint(blueprint, url_prefix=prefix)  # type: ignore[attr-defined]
+        api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)

@@ -8,6 +8,7 @@ left behind; child processes get its unix socket through REDIS_URL.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -52,10 +53,9 @@ def _exit_cleanly_on_sigterm() -> None:
         def _raise_exit(signum: int, frame: FrameType | None) -> None:
             raise SystemExit(128 + signum)
 
-        try:
+        # Off the main thread signals cannot be set; the owner process handles them.
+        with contextlib.suppress(ValueError):
             signal.signal(signal.SIGTERM, _raise_exit)
-        except ValueError:  # not the main thread: the owner process handles signals
-            pass
 
 
 _embedded: EmbeddedRedis | None = None

@@ -1,14 +1,16 @@
 """The process's backends: settings, database and Redis, set up once per process.
 
-Web (create_app), worker and cron processes all call `start()`; services reach
-the database through `unit_of_work()` and never through Flask.
+Web (create_app), worker, cron and admin commands all go through `start()`;
+services reach the database through `unit_of_work()` and never through Flask.
+Redis is resolved on first use, so an admin command that needs none (adding a
+user) does not start the embedded server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import cached_property
 
 from redis import Redis
 from sqlalchemy.orm import Session
@@ -19,40 +21,41 @@ from inbox.db import Database
 from inbox.realtime import publish
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    db: Database
-    redis_url: str
-    redis: Redis  # connects lazily; one pool per process
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+
+    @cached_property
+    def redis_url(self) -> str:
+        return resolve_redis_url(self.settings.redis_url, self.settings.instance_path)
+
+    @cached_property
+    def redis(self) -> Redis:
+        """One connection pool per process."""
+        return Redis.from_url(self.redis_url)
 
 
 _current: Runtime | None = None
 
 
 def start(overrides: dict[str, object] | None = None) -> Runtime:
-    """Build this process's runtime (replacing any earlier one, as tests do)."""
+    """Build this process's runtime (replacing an earlier one, as tests do)."""
     global _current
     settings = load_settings(overrides)
-    redis_url = resolve_redis_url(settings.redis_url, settings.instance_path)
-    if _current is not None and _current.db.url != settings.database_url:
-        _current.db.dispose()
-    db = (
-        _current.db
-        if _current is not None and _current.db.url == settings.database_url
-        else Database(settings.database_url)
-    )
-    _current = Runtime(
-        settings=settings, db=db, redis_url=redis_url, redis=Redis.from_url(redis_url)
-    )
-    publish.configure(redis_url)
+    if _current is not None and _current.db.url == settings.database_url:
+        db = _current.db
+    else:
+        if _current is not None:
+            _current.db.dispose()
+        db = Database(settings.database_url)
+    _current = Runtime(settings, db)
+    publish.configure(lambda: current().redis_url)
     return _current
 
 
 def current() -> Runtime:
-    if _current is None:
-        return start()
-    return _current
+    return _current if _current is not None else start()
 
 
 @contextmanager

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g
-from flask_smorest import Api, Blueprint
+from flask_smorest import Blueprint
 
 from inbox.api.auth import Unauthenticated, authenticate_api_request
 from inbox.api.errors import error_response
-
-api = Api()
 
 API_PREFIX = "/api/v1"
 

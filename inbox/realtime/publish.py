@@ -37,18 +37,27 @@ class Event:
     rooms: tuple[str, ...]
 
 
+_redis_url: Callable[[], str] | None = None
 _manager: socketio.RedisManager | None = None
 _manager_url: str | None = None
 _observers: list[Callable[[Event], None]] = []
 
 
-def configure(redis_url: str) -> None:
-    """Point the emitter at a Redis; called by create_app and by worker start-up."""
+def configure(redis_url: Callable[[], str]) -> None:
+    """Say where the Redis is (resolved at the first emit, not before)."""
+    global _redis_url
+    _redis_url = redis_url
+
+
+def _emitter() -> socketio.RedisManager | None:
     global _manager, _manager_url
-    if _manager_url == redis_url and _manager is not None:
-        return
-    _manager = socketio.RedisManager(redis_url, channel=SOCKETIO_CHANNEL, write_only=True)
-    _manager_url = redis_url
+    if _redis_url is None:
+        return None
+    url = _redis_url()
+    if _manager is None or _manager_url != url:
+        _manager = socketio.RedisManager(url, channel=SOCKETIO_CHANNEL, write_only=True)
+        _manager_url = url
+    return _manager
 
 
 def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterable[str]) -> None:
@@ -65,11 +74,12 @@ def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterabl
 def _emit(event: Event) -> None:
     for observer in list(_observers):
         observer(event)
-    if _manager is None:
+    manager = _emitter()
+    if manager is None:
         log.warning("real-time emitter not configured; dropped %s", event.name)
         return
     for room in event.rooms:
-        _manager.emit(event.name, event.payload, room=room, namespace="/")
+        manager.emit(event.name, event.payload, room=room, namespace="/")
 
 
 @sa_event.listens_for(Session, "after_commit")

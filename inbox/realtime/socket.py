@@ -13,7 +13,6 @@ from flask import Flask, request
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
-
 from inbox.models import User
 from inbox.realtime.publish import SOCKETIO_CHANNEL
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room

@@ -57,7 +57,7 @@ def transfer(user: User, case_id: int, *, queue_id: int | None, agent_id: int | 
     if (queue_id is None) == (agent_id is None):
         raise ValidationFailed(
             "give exactly one of queue_id or agent_id",
-            fields={"queue_id": "one of queue_id, agent_id", "agent_id": "one of queue_id, agent_id"},
+            fields={"queue_id": "give this or agent_id", "agent_id": "give this or queue_id"},
         )
 
     def action(session: Session, case: Case) -> object:

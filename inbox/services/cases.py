@@ -70,6 +70,9 @@ def record_event(
     also_notify: Iterable[str | None] = (),
 ) -> CaseEvent:
     """Append a case event and announce the case's new state (after commit)."""
+    # Touching the case forces its versioned UPDATE even when no status changed, so
+    # every recorded action is a conditional update that a concurrent one can lose.
+    case.updated_at = utcnow()
     event = CaseEvent(
         case_id=case.id,
         kind=kind,

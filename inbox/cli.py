@@ -1,0 +1,170 @@
+"""The `inbox` console script: run everything, the Procfile's processes, and admin tasks."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from inbox.services.errors import ServiceError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def service_errors_as_usage(func: F) -> F:
+    """A refused admin command exits 1 with the service's reason, not a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ServiceError as exc:
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise click.ClickException(f"{exc.message}" + (f" ({details})" if details else ""))
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+def main() -> None:
+    """Omnichannel contact-centre social inbox."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Also send simulated deliveries at a gentle rate.")
+def run(host: str, port: int, demo: bool) -> None:
+    """Everything in one process group: migrations, backends, web, worker, cron."""
+    from inbox.launcher import run_all
+
+    sys.exit(run_all(host=host, port=port, demo=demo))
+
+
+@main.command()
+@click.option("--host", default=os.environ.get("HOST", "127.0.0.1"), show_default=True)
+@click.option("--port", default=int(os.environ.get("PORT", "5000")), show_default=True, type=int)
+@click.option("--threads", default=64, show_default=True, type=int)
+def web(host: str, port: int, threads: int) -> None:
+    """The web process: gunicorn, one worker (Flask-SocketIO needs one), many threads."""
+    from inbox.launcher import serve_web
+
+    serve_web(host=host, port=port, threads=threads)
+
+
+@main.command()
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+def worker(queues: tuple[str, ...], burst: bool) -> None:
+    """An RQ worker on QUEUES (default: ingest, outbound, default)."""
+    from inbox.launcher import run_worker
+
+    run_worker(list(queues), burst=burst)
+
+
+@main.command()
+def cron() -> None:
+    """The periodic-job process (RQ's cron scheduler over workers.schedule)."""
+    from inbox.launcher import run_cron
+
+    run_cron()
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations up to REVISION."""
+    from inbox import migrate
+    from inbox.config import load_settings
+
+    migrate.upgrade(load_settings().database_url, revision)
+    click.echo(f"database at {revision}", err=True)
+
+
+@main.group()
+def users() -> None:
+    """Agents, supervisors and admins."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["agent", "supervisor", "admin"]))
+@click.option("--name")
+@click.option("--password", help="At least 8 characters; one is generated when omitted.")
+@click.option("--team", "teams", multiple=True, help="Team name; repeatable.")
+@service_errors_as_usage
+def users_add(
+    email: str, role: str, name: str | None, password: str | None, teams: tuple[str, ...]
+) -> None:
+    """Create a user (without --team: the workspace's default team)."""
+    import secrets
+
+    from inbox.services import unit_of_work
+    from inbox.services.users import do_add_user
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    with unit_of_work() as session:
+        user = do_add_user(session, email, role, name=name, password=password,
+                           teams=list(teams) or None)
+        click.echo(f"created {user.role} {user.email} (id {user.id})")
+    if generated:
+        click.echo(f"password: {password}")
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens."""
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--name", default="cli")
+@service_errors_as_usage
+def tokens_create(email: str, name: str) -> None:
+    """Print a new API token for EMAIL, alone on standard output (shown once)."""
+    from inbox.services import unit_of_work
+    from inbox.services.users import do_create_token, user_by_email
+
+    with unit_of_work() as session:
+        token = do_create_token(session, user_by_email(session, email), name)
+    click.echo(token)
+
+
+@main.group()
+def channels() -> None:
+    """Connected channels."""
+
+
+@channels.command("add")
+@click.argument("kind", type=click.Choice(["facebook", "instagram", "x", "email", "voice",
+                                           "generic"]))
+@click.option("--name", required=True)
+@click.option("--external-id", help="Page id, X user id, mailbox address or phone number.")
+@click.option("--secret", help="Signing secret (generic and raw email); generated if omitted.")
+@service_errors_as_usage
+def channels_add(kind: str, name: str, external_id: str | None, secret: str | None) -> None:
+    """Connect a channel; prints its id, then its webhook URL."""
+    from inbox.runtime import current
+    from inbox.services import unit_of_work
+    from inbox.services.channels import do_add_channel, webhook_url
+
+    with unit_of_work() as session:
+        channel = do_add_channel(session, kind, name, external_id=external_id, secret=secret)
+    click.echo(channel.id)
+    click.echo(webhook_url(channel, current().settings.public_url))
+    if secret is None and kind in ("generic", "email"):
+        click.echo(f"signing secret: {channel.secrets['signing_secret']}", err=True)
+
+
+if __name__ == "__main__":
+    main()

