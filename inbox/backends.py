@@ -72,3 +72,8 @@ def resolve_redis_url(redis_url: str | None, instance_path: Path) -> str:
     # Subprocesses (worker, cron) started from here share this server.
     os.environ["REDIS_URL"] = url
     return url
+
+
+def stop_embedded_redis() -> None:
+    if _embedded is not None:
+        _embedded.stop()

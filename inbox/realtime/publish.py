@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SOCKETIO_CHANNEL = "inbox-socketio"
 _PENDING = "inbox.pending_events"
+_SCOPES = "inbox.event_scopes"
 
 
 class UncataloguedEvent(ValueError):
@@ -68,7 +69,29 @@ def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterabl
     errors = schema.validate(payload)
     if errors:
         raise UncataloguedEvent(f"payload of {name!r} does not fit its schema: {errors}")
-    session.info.setdefault(_PENDING, []).append(Event(name, payload, tuple(dict.fromkeys(rooms))))
+    event = Event(name, payload, tuple(dict.fromkeys(rooms)))
+    scopes = session.info.get(_SCOPES)
+    target = scopes[-1] if scopes else session.info.setdefault(_PENDING, [])
+    target.append(event)
+
+
+@contextmanager
+def event_scope(session: Session) -> Iterator[None]:
+    """Events published inside survive only if the block finishes without an error.
+
+    Pair it with a SAVEPOINT (session.begin_nested()): a rolled-back savepoint must
+    take its events with it, while the outer transaction goes on to commit.
+    """
+    scopes = session.info.setdefault(_SCOPES, [])
+    scopes.append([])
+    try:
+        yield
+    except BaseException:
+        scopes.pop()
+        raise
+    kept = scopes.pop()
+    outer = scopes[-1] if scopes else session.info.setdefault(_PENDING, [])
+    outer.extend(kept)
 
 
 def _emit(event: Event) -> None:
@@ -95,6 +118,7 @@ def _flush_after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_SCOPES, None)
 
 
 @contextmanager

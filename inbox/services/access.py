@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, Queue, User
@@ -19,7 +19,7 @@ def visible_queue_ids(session: Session, user: User) -> list[int]:
     team_ids = [t.id for t in user.teams]
     in_default = any(t.is_default for t in user.teams)
     linked = select(queue_teams.c.queue_id).where(queue_teams.c.team_id.in_(team_ids))
-    conditions = [Queue.id.in_(linked)]
+    conditions: list[ColumnElement[bool]] = [Queue.id.in_(linked)]
     if in_default:
         conditions.append(~exists().where(queue_teams.c.queue_id == Queue.id))
     return list(session.scalars(select(Queue.id).where(or_(*conditions)).order_by(Queue.id)))

@@ -71,7 +71,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # '#' or '@' must not follow a word char, '/', '&' (URL fragments, HTML entities) or another
 # marker; \w is Unicode-aware so #café counts. A hashtag needs a letter (#1 is not a tag).
-_HASHTAG = re.compile(r"(?<![\w/&#@])#(\w*[^\W\d]\w*)")
+_HASHTAG = re.compile(r"(?<![\w/&#@])#(\w*[^\W\d_]\w*)")
 # Handles may contain inner dots (Instagram) but never end with one ("@acme." -> "acme").
 _MENTION = re.compile(r"(?<![\w/.+@-])@(\w(?:[\w.]*\w)?)")
 # CJK ideographs and kana are not space-separated, so each counts as a word.

@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 00:57:30.506763
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import inbox.models.base
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,321 @@
+"""X (Twitter) Account Activity API webhooks: tweets, mentions, replies, quotes and DMs.
+
+Pure adapter (docs: /work/shared/protocols.md section 2). `verify` checks
+x-twitter-webhooks-signature over the raw body; `crc_response` answers the CRC GET; `parse`
+normalizes tweet_create_events and direct_message_events and lists every other event as ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from inbox.channels.base import (
+    Author,
+    InboundRequest,
+    NormalizedMessage,
+    ParseFailed,
+    ParseResult,
+    ProviderSecrets,
+    VerificationFailed,
+)
+
+SIGNATURE_HEADER = "x-twitter-webhooks-signature"
+# base64 of a 32-byte SHA-256 digest is always 43 characters plus one "=".
+_SIGNATURE_RE = re.compile(r"sha256=([A-Za-z0-9+/]{43}=)")
+_SCREEN_NAME_RE = re.compile(r"[A-Za-z0-9_]{1,50}")
+_MONTHS = {
+    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
+    "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}
+# Envelope keys that describe the delivery rather than being events themselves.
+_ENVELOPE_KEYS = frozenset({"for_user_id", "user_has_blocked", "is_blocked_by", "users", "apps"})
+
+
+# --- small defensive readers: hostile JSON may put any type anywhere -------------------------
+
+
+def _s(value: Any) -> str | None:
+    """A str (or int id) as str, else None; lone surrogates are replaced so UTF-8 storage works."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return None
+
+
+def _d(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _bool(value: Any) -> bool | None:
+    # X documents some flags as the strings "true"/"false" (user_has_blocked); accept both.
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value) if isinstance(value, str) else None
+
+
+def _label(value: Any) -> str:
+    text = _s(value)
+    return "?" if text is None else text[:40]
+
+
+def _from_ms(value: Any) -> datetime | None:
+    text = _s(value)
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 16:
+        return None
+    try:
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _from_created_at(value: Any) -> datetime | None:
+    """Parse v1.1 "Thu Jan 01 12:01:00 +0000 2026" without depending on the process locale."""
+    parts = value.split() if isinstance(value, str) else []
+    if len(parts) != 6 or parts[1] not in _MONTHS:
+        return None
+    _, month, day, clock, offset, year = parts
+    try:
+        parsed = datetime.strptime(
+            f"{year}-{_MONTHS[month]:02d}-{day} {clock} {offset}", "%Y-%m-%d %H:%M:%S %z"
+        )
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def _load_object(body: bytes) -> dict[str, Any]:
+    try:
+        text = bytes(body).decode("utf-8")
+    except (UnicodeDecodeError, TypeError):
+        raise ParseFailed("body is not valid UTF-8") from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ParseFailed("body JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise ParseFailed(f"body is not valid JSON: {str(exc)[:120]}") from None
+    if not isinstance(data, dict):
+        raise ParseFailed(f"body JSON is a {type(data).__name__}, not an object")
+    return data
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    # Names should arrive lower-cased (InboundRequest); tolerate callers that did not.
+    return next((value for key, value in headers.items() if key.lower() == name), None)
+
+
+def _sign(secret: str, message: bytes) -> str:
+    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
+    return "sha256=" + base64.b64encode(digest).decode("ascii")
+
+
+# --- CRC and signature ------------------------------------------------------------------------
+
+
+def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
+    """Body for the CRC GET (protocols.md 2.1): HMAC-SHA256(consumer secret, crc_token), base64.
+
+    Raises VerificationFailed when the secret is unconfigured (answering with an empty key
+    would look valid but fail X's check) or the token is missing.
+    """
+    if not consumer_secret:
+        raise VerificationFailed("x consumer secret is not configured", status=401)
+    if not crc_token:
+        raise VerificationFailed("missing crc_token", status=403)
+    return {"response_token": _sign(consumer_secret, crc_token.encode("utf-8"))}
+
+
+class XAdapter:
+    provider = "x"
+
+    def verify(self, request: InboundRequest, secrets: ProviderSecrets) -> str | None:
+        secret = secrets.x_consumer_secret
+        if not secret:
+            raise VerificationFailed("x consumer secret is not configured", status=401)
+        header = _header(request.headers, SIGNATURE_HEADER)
+        if header is None:
+            raise VerificationFailed("missing x-twitter-webhooks-signature header", status=401)
+        match = _SIGNATURE_RE.fullmatch(header.strip())
+        if match is None:
+            raise VerificationFailed(
+                "malformed x-twitter-webhooks-signature header (expected sha256=<base64>)",
+                status=401,
+            )
+        expected = _sign(secret, bytes(request.body))
+        if not hmac.compare_digest(expected, "sha256=" + match.group(1)):
+            raise VerificationFailed("x-twitter-webhooks-signature does not match the body")
+        return None  # nothing time-bound is signed; dedup by tweet/DM id downstream
+
+    def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:
+        data = _load_object(body)
+        raw_brand = data.get("for_user_id")
+        brand = _s(raw_brand)
+        if raw_brand is not None and not brand:
+            raise ParseFailed("for_user_id is not a string")
+        users = data.get("users", {})
+        if not isinstance(users, dict):
+            raise ParseFailed("users is not an object")
+        result = ParseResult()
+        if brand:  # absent on user_event (app revoked): nothing channel-specific then
+            result.channel_external_ids.append(brand)
+        for key, value in data.items():
+            if key in _ENVELOPE_KEYS:
+                continue
+            if key in ("tweet_create_events", "direct_message_events"):
+                if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+                    raise ParseFailed(f"{key} is not a list of objects")
+                for event in value:
+                    if key == "tweet_create_events":
+                        _tweet(event, brand, data, result)
+                    else:
+                        _direct_message(event, brand, users, result)
+            elif isinstance(value, list):  # favorite/follow/block/typing/read/delete events...
+                for event in value:
+                    kind = _s(_d(event).get("type"))
+                    suffix = f" type={kind[:40]}" if kind else ""
+                    result.ignored.append(f"x {_label(key)}{suffix}")
+            else:
+                result.ignored.append(f"x {_label(key)}")
+        return result
+
+
+adapter = XAdapter()
+
+
+# --- normalization ------------------------------------------------------------------------------
+
+
+def _author(user_id: str, user: dict[str, Any]) -> Author:
+    handle = _s(user.get("screen_name"))
+    return Author(
+        identity_kind="x", external_id=user_id, handle=handle, name=_s(user.get("name")),
+        followers=_int(user.get("followers_count")), following=_int(user.get("friends_count")),
+        verified=_bool(user.get("verified")), location=_s(user.get("location")),
+        url=f"https://x.com/{handle}" if handle and _SCREEN_NAME_RE.fullmatch(handle) else None,
+    )
+
+
+def _tweet(
+    tweet: dict[str, Any], brand: str | None, data: dict[str, Any], out: ParseResult
+) -> None:
+    tweet_id = _s(tweet.get("id_str")) or _s(tweet.get("id"))
+    if "retweeted_status" in tweet:  # a retweet adds no words of its own
+        out.ignored.append(f"x tweet retweet id={_label(tweet_id)}")
+        return
+    user = _d(tweet.get("user"))
+    user_id = _s(user.get("id_str")) or _s(user.get("id"))
+    if not tweet_id or not user_id:
+        out.ignored.append("x tweet without id_str/user.id_str")
+        return
+    extended = _d(tweet.get("extended_tweet"))
+    if tweet.get("truncated") is True and _s(extended.get("full_text")):
+        text = _s(extended.get("full_text")) or ""
+        entities = _d(extended.get("entities")) or _d(tweet.get("entities"))
+    else:
+        text = _s(tweet.get("full_text")) or _s(tweet.get("text")) or ""
+        entities = _d(tweet.get("entities"))
+    reply_to = _s(tweet.get("in_reply_to_status_id_str")) or _s(tweet.get("in_reply_to_status_id"))
+    reply_user = _s(tweet.get("in_reply_to_user_id_str")) or _s(tweet.get("in_reply_to_user_id"))
+    quoted = _d(tweet.get("quoted_status"))
+    quoted_id = _s(tweet.get("quoted_status_id_str")) or _s(quoted.get("id_str"))
+    mentions = _dicts(entities.get("user_mentions"))
+    mention_ids = {_s(m.get("id_str")) or _s(m.get("id")) for m in mentions}
+    echo = brand is not None and user_id == brand
+    # A reply is threaded under its parent even when it also quotes something.
+    if reply_to:
+        kind = "reply"
+    elif tweet.get("is_quote_status") is True or quoted:
+        kind = "quote"
+    else:  # our own original tweets are posts; anyone else's arrive because they mention us
+        kind = "post" if echo else "mention"
+    # v1.1 payloads carry no conversation id and the reply chain above the parent is unknown,
+    # so: conversation_id when present (v2), else the parent for replies, else the tweet itself.
+    # Deeper replies therefore key on their direct parent; the ingest service can merge threads
+    # by looking up the parent's thread.
+    conversation = _s(tweet.get("conversation_id_str")) or _s(tweet.get("conversation_id"))
+    handle = _s(user.get("screen_name"))
+    path = handle if handle and _SCREEN_NAME_RE.fullmatch(handle) else "i/web"
+    facts: dict[str, Any] = {
+        "hashtags": [t for h in _dicts(entities.get("hashtags")) if (t := _s(h.get("text")))],
+        "user_mentions": [n for m in mentions if (n := _s(m.get("screen_name")))],
+        "retweet_count": _int(tweet.get("retweet_count")),
+        "favorite_count": _int(tweet.get("favorite_count")),
+        "quoted_tweet_id": quoted_id,
+        "in_reply_to_user_id": reply_user,
+    }
+    facts["user_has_blocked"] = _bool(data.get("user_has_blocked"))
+    facts = {k: v for k, v in facts.items() if v is not None}
+    lang = _s(tweet.get("lang"))
+    out.messages.append(NormalizedMessage(
+        external_id=tweet_id, channel_kind="x", channel_external_id=brand, kind=kind,
+        visibility="public", text=text, author=_author(user_id, user),
+        sent_at=_from_ms(tweet.get("timestamp_ms"))
+        or _from_created_at(tweet.get("created_at"))
+        or datetime.now(UTC),  # only for a tweet missing both timestamps
+        parent_external_id=reply_to, thread_key=f"x:conv:{conversation or reply_to or tweet_id}",
+        url=f"https://x.com/{path}/status/{tweet_id}", is_echo=echo,
+        addressed_to_us=brand is not None and (brand in mention_ids or reply_user == brand),
+        language=lang if lang and lang != "und" else None, facts=facts,
+    ))
+
+
+def _direct_message(
+    event: dict[str, Any], brand: str | None, users: dict[str, Any], out: ParseResult
+) -> None:
+    event_type = _s(event.get("type"))
+    if event_type != "message_create":
+        out.ignored.append(f"x direct_message type={_label(event_type)}")
+        return
+    create = _d(event.get("message_create"))
+    message_id, sender = _s(event.get("id")), _s(create.get("sender_id"))
+    recipient = _s(_d(create.get("target")).get("recipient_id"))
+    if not message_id or not sender:
+        out.ignored.append("x direct_message without id/sender_id")
+        return
+    echo = brand is not None and sender == brand
+    other = recipient if echo else sender  # the customer side of the pair
+    owner = brand or recipient
+    if not other or not owner:
+        out.ignored.append("x direct_message without recipient_id")
+        return
+    body = _d(create.get("message_data"))
+    facts: dict[str, Any] = {}
+    attachment = _d(body.get("attachment"))
+    if media := _d(attachment.get("media")):
+        facts["attachments"] = [{
+            k: v for k, v in {
+                "type": _s(media.get("type")) or _s(attachment.get("type")),
+                "url": _s(media.get("media_url_https")) or _s(media.get("url")),
+            }.items() if v
+        }]
+    if quick := _s(_d(body.get("quick_reply_response")).get("metadata")):
+        facts["quick_reply_metadata"] = quick
+    urls = _dicts(_d(body.get("entities")).get("urls"))
+    if expanded := [u for item in urls if (u := _s(item.get("expanded_url")))]:
+        facts["urls"] = expanded
+    if app := _s(create.get("source_app_id")):
+        facts["source_app_id"] = app
+    out.messages.append(NormalizedMessage(
+        external_id=message_id, channel_kind="x", channel_external_id=brand, kind="dm",
+        visibility="private", text=_s(body.get("text")) or "",
+        author=_author(sender, _d(users.get(sender))),
+        sent_at=_from_ms(event.get("created_timestamp")) or datetime.now(UTC),
+        thread_key=f"x:dm:{owner}:{other}", is_echo=echo, facts=facts,
+    ))

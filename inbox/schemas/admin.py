@@ -1,0 +1,59 @@
+"""Admin resources: channels (secrets never dumped) and deliveries."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from inbox.models import CHANNEL_KINDS, DELIVERY_STATES
+
+
+class ChannelIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CHANNEL_KINDS))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    external_id = fields.String(load_default=None, validate=validate.Length(max=255))
+    secret = fields.String(load_default=None, load_only=True,
+                           validate=validate.Length(min=16, max=200))
+
+
+class ChannelOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    external_id = fields.String(allow_none=True)
+    is_active = fields.Boolean()
+    webhook_url = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class DeliveryListArgs(Schema):
+    state = fields.String(validate=validate.OneOf(DELIVERY_STATES))
+    before = fields.Integer(metadata={"description": "cursor: deliveries with a smaller id"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class DeliveryOut(Schema):
+    id = fields.Integer()
+    provider = fields.String()
+    channel_id = fields.Integer(allow_none=True)
+    received_at = fields.AwareDateTime()
+    state = fields.String()
+    error = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    processed_at = fields.AwareDateTime(allow_none=True)
+    outcome = fields.Dict()
+    content_type = fields.String()
+    size = fields.Function(lambda d: len(d.body or b""))
+
+
+class DeliveryDetailOut(DeliveryOut):
+    headers = fields.Dict()
+    body = fields.Function(lambda d: (d.body or b"").decode("utf-8", errors="replace"))
+
+
+class ReplayIn(Schema):
+    ids = fields.List(fields.Integer(), load_default=list)
+    failed = fields.Boolean(load_default=False)
+
+
+class ReplayOut(Schema):
+    replayed = fields.List(fields.Integer())

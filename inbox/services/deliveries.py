@@ -1,0 +1,194 @@
+"""Accepting raw webhook deliveries: verify, store durably, make sure ingestion runs.
+
+Nothing is parsed here; a provider gets its 200 only once the raw request is
+committed (docs/ingestion.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from inbox.channels.base import InboundRequest, ProviderSecrets, VerificationFailed
+from inbox.channels.registry import CHANNEL_ADDRESSED, adapter_for
+from inbox.models import Channel, Delivery, utcnow
+from inbox.runtime import current, unit_of_work
+from inbox.services.errors import NotFound, ServiceError, ValidationFailed
+from inbox.services.followups import after_commit
+from inbox.services.ingest_trigger import request_drain
+
+log = logging.getLogger(__name__)
+
+# Headers worth keeping with the body: what verification and parsing read.
+KEPT_HEADERS = (
+    "content-type", "user-agent", "x-hub-signature-256", "x-twitter-webhooks-signature",
+    "x-twilio-signature", "x-inbox-timestamp", "x-inbox-signature", "x-request-id",
+    "i-twilio-idempotency-token",
+)
+VERIFY_FAILURES_KEY = "inbox:webhooks:verification-failures"
+
+
+class StorageUnavailable(ServiceError):
+    status = 503
+    code = "storage_unavailable"
+
+
+class ReplayRejected(ServiceError):
+    status = 403
+    code = "replayed"
+
+
+class VerificationRefused(ServiceError):
+    code = "verification_failed"
+
+    def __init__(self, reason: str, status: int) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def provider_secrets(channel: Channel | None = None) -> ProviderSecrets:
+    settings = current().settings
+    return ProviderSecrets(
+        meta_app_secret=settings.meta_app_secret,
+        meta_verify_token=settings.meta_verify_token,
+        x_consumer_secret=settings.x_consumer_secret,
+        twilio_auth_token=settings.twilio_auth_token,
+        mailgun_signing_key=settings.mailgun_signing_key,
+        channel_secret=str((channel.secrets or {}).get("signing_secret", "")) if channel else "",
+    )
+
+
+def _count_verification_failure(provider: str) -> None:
+    try:
+        current().redis.hincrby(VERIFY_FAILURES_KEY, provider, 1)
+    except Exception:  # counting must never turn a 401 into a 500
+        log.warning("could not count a verification failure for %s", provider)
+
+
+def check_delivery(provider: str, inbound: InboundRequest, channel_id: int | None) -> str | None:
+    """Verify the request; return its replay key. Raises NotFound / VerificationRefused."""
+    channel: Channel | None = None
+    if provider in CHANNEL_ADDRESSED:
+        try:
+            with unit_of_work() as session:
+                channel = session.get(Channel, channel_id) if channel_id is not None else None
+        except SQLAlchemyError as exc:
+            log.error("could not read channel %s: %s", channel_id, type(exc).__name__)
+            raise StorageUnavailable("the service cannot reach its database; retry later")
+        if channel is None or channel.kind != CHANNEL_ADDRESSED[provider]:
+            raise NotFound(f"no {CHANNEL_ADDRESSED[provider]} channel {channel_id}")
+    try:
+        return adapter_for(provider).verify(inbound, provider_secrets(channel))
+    except VerificationFailed as exc:
+        _count_verification_failure(provider)
+        log.info("webhook verification failed for %s: %s", provider, exc.reason)
+        raise VerificationRefused(exc.reason, exc.status)
+
+
+def do_accept_delivery(
+    provider: str,
+    inbound: InboundRequest,
+    channel_id: int | None = None,
+    *,
+    precheck: Callable[[], dict[str, str]] | None = None,
+) -> Delivery:
+    """Verify, then store. `precheck` names field problems of a body we can judge at
+    once (the generic format): such a delivery is kept as failed and answered 422."""
+    replay_key = check_delivery(provider, inbound, channel_id)
+    problems = precheck() if precheck is not None else {}
+    headers = {k: v for k, v in inbound.headers.items() if k in KEPT_HEADERS}
+    if provider == "voice":
+        headers["x-inbox-url"] = inbound.url  # Twilio signs the URL; replay needs it
+    try:
+        with unit_of_work() as session:
+            delivery = Delivery(
+                provider=provider, channel_id=channel_id, headers=headers, body=inbound.body,
+                content_type=inbound.headers.get("content-type", ""), verified=True,
+                state="failed" if problems else "pending", replay_key=replay_key,
+                outcome={"fields": problems} if problems else {},
+                error=("invalid body: " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
+                if problems else None,
+            )
+            session.add(delivery)
+            session.flush()
+            if not problems:
+                after_commit(session, request_drain)
+    except IntegrityError:
+        return _redelivery_or_replay(replay_key, inbound.body)
+    except SQLAlchemyError as exc:
+        log.error("could not store a %s delivery: %s", provider, type(exc).__name__)
+        raise StorageUnavailable("the delivery could not be stored; retry later")
+    if problems:
+        raise ValidationFailed("the delivery is signed but not valid; it was kept as failed",
+                               fields=problems, delivery_id=delivery.id)
+    return delivery
+
+
+def _redelivery_or_replay(replay_key: str | None, body: bytes) -> Delivery:
+    """A replay key seen before: the same bytes again are a provider's redelivery (answer
+    as before, it is stored); other bytes under a used token are a replay attack."""
+    with unit_of_work() as session:
+        earlier = session.scalar(select(Delivery).where(Delivery.replay_key == replay_key))
+    if earlier is not None and earlier.body == body:
+        return earlier
+    raise ReplayRejected("this signed token was already used (replay)")
+
+
+def failed_verification_counts() -> dict[str, int]:
+    raw: dict[Any, Any] = current().redis.hgetall(VERIFY_FAILURES_KEY)  # type: ignore[assignment]
+    return {k.decode(): int(v) for k, v in raw.items()}
+
+
+def list_deliveries(
+    session: Session, state: str | None, limit: int, before_id: int | None
+) -> list[Delivery]:
+    stmt = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
+    if state:
+        stmt = stmt.where(Delivery.state == state)
+    if before_id:
+        stmt = stmt.where(Delivery.id < before_id)
+    return list(session.scalars(stmt))
+
+
+def get_delivery(session: Session, delivery_id: int) -> Delivery:
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None:
+        raise NotFound(f"delivery {delivery_id} not found")
+    return delivery
+
+
+def do_mark_for_replay(session: Session, ids: list[int], *, failed: bool) -> list[int]:
+    """Put deliveries back to pending (the given ids, and/or all failed/unmatched ones)."""
+    if not ids and not failed:
+        raise ValidationFailed("name delivery ids or ask for the failed ones",
+                               fields={"ids": "required unless failed"})
+    chosen: set[int] = set(ids)
+    missing = chosen - set(session.scalars(select(Delivery.id).where(Delivery.id.in_(chosen))))
+    if missing:
+        raise NotFound(f"no deliveries {sorted(missing)}")
+    if failed:
+        chosen |= set(session.scalars(
+            select(Delivery.id).where(Delivery.state.in_(("failed", "unmatched")))
+        ))
+    if chosen:
+        session.execute(
+            update(Delivery).where(Delivery.id.in_(chosen))
+            .values(state="pending", error=None)
+        )
+    return sorted(chosen)
+
+
+def pending_older_than(session: Session, seconds: int) -> int:
+    cutoff = utcnow() - timedelta(seconds=seconds)
+    return session.scalar(
+        select(func.count(Delivery.id)).where(
+            Delivery.state == "pending", Delivery.received_at < cutoff
+        )
+    ) or 0
+

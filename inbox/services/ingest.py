@@ -1,0 +1,154 @@
+"""Ingestion: stored deliveries become messages and cases, in batches.
+
+drain() takes pending deliveries many at a time (one transaction per batch,
+one SAVEPOINT per delivery, so one bad delivery is marked failed without
+undoing its neighbours). Processing is idempotent: redelivery, retries and two
+workers racing give one message and one case (docs/ingestion.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inbox.channels.base import NormalizedMessage, ParseFailed
+from inbox.channels.registry import adapter_for
+from inbox.models import Channel, Delivery, WatchTerm, utcnow
+from inbox.realtime.publish import event_scope
+from inbox.runtime import unit_of_work
+from inbox.services.channels import channel_for
+from inbox.services.conversations import MessageOutcome, take_in_message
+from inbox.services.ingest_trigger import drain_started
+from inbox.services.routing import RoutingTable, load_routing_table
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+
+# The channel kinds a provider's messages may belong to.
+PROVIDER_KINDS: dict[str, tuple[str, ...]] = {
+    "meta": ("facebook", "instagram"),
+    "x": ("x",),
+    "mailgun": ("email",),
+    "email_raw": ("email",),
+    "voice": ("voice",),
+    "generic": ("generic",),
+}
+
+
+@dataclass
+class BatchContext:
+    """What every message of a batch needs, read once."""
+
+    session: Session
+    routing: RoutingTable
+    watch_terms: list[str]
+    channels: dict[tuple[str, str], Channel | None] = field(default_factory=dict)
+
+    def channel(self, kind: str, external_id: str | None) -> Channel | None:
+        if external_id is None:
+            return None
+        key = (kind, external_id)
+        if key not in self.channels:
+            self.channels[key] = channel_for(self.session, kind, external_id)
+        return self.channels[key]
+
+
+def _claim_pending(session: Session, limit: int, ids: list[int] | None) -> list[Delivery]:
+    stmt = select(Delivery).where(Delivery.state == "pending").order_by(Delivery.id).limit(limit)
+    if ids is not None:
+        stmt = stmt.where(Delivery.id.in_(ids))
+    if session.get_bind().dialect.name == "postgresql":
+        # Two workers take disjoint batches instead of queueing on each other's rows.
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.scalars(stmt))
+
+
+def _channel_for_message(
+    ctx: BatchContext, delivery: Delivery, message: NormalizedMessage
+) -> Channel | None:
+    if delivery.channel_id is not None:
+        return ctx.session.get(Channel, delivery.channel_id)
+    return ctx.channel(message.channel_kind, message.channel_external_id)
+
+
+def _ingest_delivery(ctx: BatchContext, delivery: Delivery) -> None:
+    adapter = adapter_for(delivery.provider)
+    headers = dict(delivery.headers or {})
+    headers.setdefault("content-type", delivery.content_type)
+    result = adapter.parse(delivery.body, headers)
+    outcomes: dict[str, int] = {}
+    unmatched: set[str] = set()
+    for message in result.messages:
+        channel = _channel_for_message(ctx, delivery, message)
+        if channel is None:
+            unmatched.add(f"{message.channel_kind}:{message.channel_external_id}")
+            continue
+        if delivery.channel_id is None and len(result.messages) == 1:
+            delivery.channel_id = channel.id
+        outcome: MessageOutcome = take_in_message(ctx.session, ctx.routing, ctx.watch_terms,
+                                                  channel, message, delivery.id)
+        outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
+    delivery.outcome = {"messages": outcomes, "ignored": result.ignored[:50],
+                        "unmatched": sorted(unmatched)}
+    if unmatched and not outcomes:
+        delivery.state = "unmatched"
+        delivery.error = "no connected channel for " + ", ".join(sorted(unmatched))
+    elif not result.messages:
+        delivery.state = "ignored"
+    else:
+        delivery.state = "processed"
+
+
+def _process(ctx: BatchContext, delivery: Delivery) -> None:
+    delivery.attempts += 1
+    try:
+        with ctx.session.begin_nested(), event_scope(ctx.session):
+            _ingest_delivery(ctx, delivery)
+    except ParseFailed as exc:
+        delivery.state, delivery.error = "failed", f"cannot parse: {exc}"[:2000]
+    except Exception as exc:  # kept and replayable, never silently dropped
+        log.exception("delivery %s failed", delivery.id)
+        delivery.state, delivery.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+    delivery.processed_at = utcnow()
+
+
+def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
+    """Ingest up to `limit` pending deliveries in one transaction; returns how many."""
+    with unit_of_work() as session:
+        deliveries = _claim_pending(session, limit, ids)
+        if not deliveries:
+            return 0
+        ctx = BatchContext(
+            session=session,
+            routing=load_routing_table(session),
+            watch_terms=list(session.scalars(select(WatchTerm.term).order_by(WatchTerm.id))),
+        )
+        for delivery in deliveries:
+            _process(ctx, delivery)
+        return len(deliveries)
+
+
+def drain(batch_size: int = BATCH_SIZE, on_full_batch: Any = None) -> int:
+    """Process pending deliveries until none are left; returns how many were taken."""
+    drain_started()
+    total = 0
+    while True:
+        taken = process_batch(batch_size)
+        total += taken
+        if taken < batch_size:
+            return total
+        if on_full_batch is not None:
+            on_full_batch()  # more waiting: let another worker share the load
+
+
+def ingest_now(ids: list[int]) -> int:
+    """Process the given pending deliveries in this process (replay from the CLI)."""
+    total = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        total += process_batch(BATCH_SIZE, ids[start:start + BATCH_SIZE])
+    return total

@@ -1,0 +1,180 @@
+"""Routing rules are data: a condition tree and a list of actions, evaluated in order.
+
+Conditions: a leaf such as {"channel_kind": ["x"]}, {"sentiment": {"max": -0.5}},
+or combinators {"all": [...]}, {"any": [...]}, {"not": {...}}; an empty
+condition matches everything. Every matching enabled rule applies its actions
+in position order (a later rule's queue or priority overrides an earlier one's,
+tags and skills add up); a matching rule with stop_processing ends evaluation.
+See docs/routing.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    """What rules may look at, gathered once per message."""
+
+    channel_kind: str
+    channel_id: int
+    visibility: str
+    message_kind: str
+    text: str
+    hashtags: tuple[str, ...] = ()
+    sentiment: float = 0.0
+    influence: int = 0
+    followers: int = 0
+    verified: bool = False
+    language: str | None = None
+    intent: str = "other"
+    contact_tags: tuple[str, ...] = ()
+    in_business_hours: bool = True
+
+
+@dataclass
+class RoutingDecision:
+    queue_id: int | None = None
+    queue_name: str | None = None
+    priority: int | None = None
+    tags: list[str] = field(default_factory=list)
+    required_skills: list[str] = field(default_factory=list)
+    sla_policy_id: int | None = None
+    escalate_reason: str | None = None
+    acknowledgement: str | None = None
+    monitor_only: bool = False
+    matched_rule_ids: list[int] = field(default_factory=list)
+
+
+class RuleError(ValueError):
+    """A stored rule that does not fit the grammar (the API refuses these with 422)."""
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _in_range(value: float, bounds: Any) -> bool:
+    if not isinstance(bounds, dict):
+        raise RuleError("a range is {'min': number, 'max': number}")
+    low, high = bounds.get("min"), bounds.get("max")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w']+", text.lower()))
+
+
+def _keywords(facts: RoutingFacts, value: Any) -> bool:
+    words = _words(facts.text)
+    lowered = facts.text.lower()
+    for keyword in _as_list(value):
+        keyword = str(keyword).lower().strip()
+        if (" " in keyword and keyword in lowered) or keyword in words:
+            return True
+    return False
+
+
+def _regex(facts: RoutingFacts, value: Any) -> bool:
+    try:
+        return re.search(str(value), facts.text, flags=re.IGNORECASE) is not None
+    except re.error as exc:
+        raise RuleError(f"not a valid regular expression: {exc}")
+
+
+LEAVES: dict[str, Callable[[RoutingFacts, Any], bool]] = {
+    "channel_kind": lambda f, v: f.channel_kind in _as_list(v),
+    "channel_id": lambda f, v: f.channel_id in _as_list(v),
+    "visibility": lambda f, v: f.visibility in _as_list(v),
+    "message_kind": lambda f, v: f.message_kind in _as_list(v),
+    "keywords": _keywords,
+    "regex": _regex,
+    "hashtags": lambda f, v: bool(
+        {str(t).lower().lstrip("#") for t in _as_list(v)} & set(f.hashtags)
+    ),
+    "sentiment": lambda f, v: _in_range(f.sentiment, v),
+    "influence": lambda f, v: _in_range(f.influence, v),
+    "followers": lambda f, v: _in_range(f.followers, v),
+    "verified": lambda f, v: f.verified is bool(v),
+    "language": lambda f, v: f.language in _as_list(v),
+    "intent": lambda f, v: f.intent in _as_list(v),
+    "contact_tags": lambda f, v: bool({str(t).lower() for t in _as_list(v)}
+                                      & {t.lower() for t in f.contact_tags}),
+    "business_hours": lambda f, v: f.in_business_hours is bool(v),
+}
+
+
+def matches(condition: Any, facts: RoutingFacts) -> bool:
+    if not isinstance(condition, dict):
+        raise RuleError("a condition is an object")
+    if not condition:
+        return True
+    if len(condition) != 1:
+        # Several keys in one object mean all of them, which is what people write.
+        return all(matches({key: value}, facts) for key, value in condition.items())
+    (key, value), = condition.items()
+    if key == "all":
+        return all(matches(c, facts) for c in _as_list(value))
+    if key == "any":
+        return any(matches(c, facts) for c in _as_list(value))
+    if key == "not":
+        return not matches(value, facts)
+    leaf = LEAVES.get(key)
+    if leaf is None:
+        raise RuleError(f"unknown condition {key!r}")
+    return leaf(facts, value)
+
+
+def apply_actions(actions: Sequence[Any], decision: RoutingDecision) -> None:
+    for action in actions:
+        if not isinstance(action, dict) or "type" not in action:
+            raise RuleError("an action is an object with a 'type'")
+        kind = action["type"]
+        if kind == "set_queue":
+            decision.queue_id = action.get("queue_id")
+            decision.queue_name = action.get("queue")
+        elif kind == "set_priority":
+            decision.priority = int(action["priority"])
+        elif kind == "add_tags":
+            decision.tags += [t for t in _as_list(action["tags"]) if t not in decision.tags]
+        elif kind == "require_skills":
+            decision.required_skills += [
+                s for s in _as_list(action["skills"]) if s not in decision.required_skills
+            ]
+        elif kind == "set_sla_policy":
+            decision.sla_policy_id = int(action["sla_policy_id"])
+        elif kind == "escalate":
+            decision.escalate_reason = str(action.get("reason") or "routing rule")
+        elif kind == "auto_acknowledge":
+            decision.acknowledgement = str(action["template"])
+        elif kind == "monitor_only":
+            decision.monitor_only = True
+        else:
+            raise RuleError(f"unknown action {kind!r}")
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """The parts of a stored rule evaluation needs (detached from the session)."""
+
+    id: int
+    enabled: bool
+    conditions: dict[str, Any]
+    actions: list[Any]
+    stop_processing: bool
+
+
+def evaluate(rules: Sequence[RuleView], facts: RoutingFacts) -> RoutingDecision:
+    decision = RoutingDecision()
+    for rule in rules:
+        if not rule.enabled or not matches(rule.conditions, facts):
+            continue
+        apply_actions(rule.actions, decision)
+        decision.matched_rule_ids.append(rule.id)
+        if rule.stop_processing:
+            break
+    return decision

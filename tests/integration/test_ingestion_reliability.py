@@ -1,0 +1,117 @@
+"""Nothing acknowledged that is not stored; racing workers and lost jobs lose nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import func, select
+
+from inbox.models import Case, Delivery, Message
+from inbox.services import unit_of_work
+from tests.conftest import ROOT, LiveProcess, LiveServer, process_env
+from tests.factories import make_channel, make_queue
+from tests.signing import compact, meta_headers
+
+PAGE_ID = "104859392837465"
+
+
+def meta_comment(comment_id: str, post_id: str, text: str, author: str = "6712") -> bytes:
+    return compact({"object": "page", "entry": [{"id": PAGE_ID, "time": int(time.time()),
+        "changes": [{"field": "feed", "value": {
+            "from": {"id": author, "name": f"Customer {author}"}, "item": "comment",
+            "verb": "add", "post_id": f"{PAGE_ID}_{post_id}",
+            "comment_id": f"{post_id}_{comment_id}", "parent_id": f"{PAGE_ID}_{post_id}",
+            "created_time": int(time.time()), "message": text}}]}]})
+
+
+def totals() -> tuple[int, int, int]:
+    with unit_of_work() as session:
+        return (session.scalar(select(func.count(Message.id))) or 0,
+                session.scalar(select(func.count(Case.id))) or 0,
+                session.scalar(select(func.count(Delivery.id)).where(
+                    Delivery.state == "pending")) or 0)
+
+
+def test_webhook_answers_503_when_the_database_is_down(runtime: Any, tmp_path: Path) -> None:
+    """A provider must retry what we could not store: never a 200, never a 500."""
+    dead_db = ("postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
+               if runtime.settings.database_url.startswith("postgresql")
+               else f"sqlite:///{tmp_path}/missing-dir/inbox.db")
+    server = LiveServer(process_env(runtime, DATABASE_URL=dead_db)).start()
+    try:
+        body = meta_comment("1", "9", "is anyone there?")
+        response = requests.post(server.url + "/webhooks/meta", data=body,
+                                 headers=meta_headers(body), timeout=30)
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "storage_unavailable"
+    finally:
+        server.stop()
+
+
+def test_two_worker_processes_on_the_same_deliveries_give_one_message_and_one_case(
+    runtime: Any, client: Any
+) -> None:
+    make_queue("Social care")
+    make_channel("facebook", "Acme", external_id=PAGE_ID)
+    # 30 comments on one post, each delivered twice (Meta redelivers freely).
+    bodies = [meta_comment(str(n), "77", f"Still broken, attempt {n}") for n in range(30)]
+    for body in bodies + bodies:
+        assert client.post("/webhooks/meta", data=body,
+                           headers=meta_headers(body)).status_code == 200
+    env = process_env(runtime)
+    script = ("from inbox import runtime; runtime.start()\n"
+              "from inbox.services.ingest import process_batch\n"
+              "while process_batch(7): pass\n")
+    workers = [subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
+               for _ in range(2)]
+    for worker in workers:
+        assert worker.wait(timeout=120) == 0
+    assert totals() == (30, 1, 0)
+
+
+def test_rq_worker_drains_what_the_webhook_stored(runtime: Any, live_server: Any) -> None:
+    make_queue("Social care")
+    make_channel("facebook", "Acme", external_id=PAGE_ID)
+    for n in range(5):
+        body = meta_comment(str(n), str(100 + n), "My order is late and nobody answers")
+        assert requests.post(live_server.url + "/webhooks/meta", data=body,
+                             headers=meta_headers(body), timeout=10).status_code == 200
+    worker = LiveProcess(["worker", "--burst"], process_env(runtime)).start()
+    assert worker.process is not None and worker.process.wait(timeout=120) == 0
+    assert totals() == (5, 5, 0)
+
+
+def test_sweep_recovers_deliveries_whose_job_was_lost(runtime: Any, client: Any) -> None:
+    make_queue("Social care")
+    make_channel("facebook", "Acme", external_id=PAGE_ID)
+    body = meta_comment("1", "5", "Hello? Anyone?")
+    client.post("/webhooks/meta", data=body, headers=meta_headers(body))
+    runtime.redis.flushdb()  # the job and the flag are gone, the delivery is not
+    with unit_of_work() as session:
+        delivery = session.scalars(select(Delivery)).one()
+        from datetime import timedelta
+
+        delivery.received_at = delivery.received_at - timedelta(seconds=30)
+    from workers.jobs import sweep_unprocessed_deliveries
+
+    assert sweep_unprocessed_deliveries() == 1
+    worker = LiveProcess(["worker", "--burst", "ingest"], process_env(runtime)).start()
+    assert worker.process is not None and worker.process.wait(timeout=120) == 0
+    assert totals() == (1, 1, 0)
+
+
+def test_environment_keeps_secrets_out_of_delivery_headers(client: Any, runtime: Any) -> None:
+    make_channel("facebook", "Acme", external_id=PAGE_ID)
+    body = meta_comment("1", "5", "hi")
+    headers = {**meta_headers(body), "Cookie": "session=abc", "Authorization": "Bearer x"}
+    client.post("/webhooks/meta", data=body, headers=headers)
+    with unit_of_work() as session:
+        stored = session.scalars(select(Delivery)).one().headers
+    assert "cookie" not in stored and "authorization" not in stored
+    assert os.environ["META_APP_SECRET"] not in str(stored)

@@ -1,0 +1,41 @@
+"""RQ jobs: thin — one service call each, IDs and plain values only."""
+
+from __future__ import annotations
+
+import logging
+
+from rq import get_current_job
+
+log = logging.getLogger(__name__)
+
+SWEEP_AFTER_SECONDS = 10  # a delivery pending this long has lost its job
+
+
+def _job_id() -> str:
+    job = get_current_job()
+    return job.id if job else "-"
+
+
+def drain_deliveries() -> int:
+    """Ingest everything pending; ask for a second worker when a batch comes back full."""
+    from inbox.services.ingest import drain
+    from inbox.services.ingest_trigger import request_drain
+
+    taken = drain(on_full_batch=lambda: request_drain(force=True))
+    log.info("job %s ingested %d deliveries", _job_id(), taken)
+    return taken
+
+
+def sweep_unprocessed_deliveries() -> int:
+    """Re-trigger ingestion for deliveries whose job was lost (killed worker, flushed Redis)."""
+    from inbox.runtime import unit_of_work
+    from inbox.services.deliveries import pending_older_than
+    from inbox.services.ingest_trigger import request_drain
+
+    with unit_of_work() as session:
+        stuck = pending_older_than(session, SWEEP_AFTER_SECONDS)
+    if stuck:
+        request_drain(force=True)
+        log.info("job %s: %d deliveries were waiting; drain requested", _job_id(), stuck)
+    return stuck
+
