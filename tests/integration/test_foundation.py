@@ -154,3 +154,24 @@ def test_unknown_api_path_is_a_json_404(client: Any, api_as: Any, agent_alice: A
     response = api_as(agent_alice).get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+@pytest.mark.no_backends
+def test_unset_provider_secrets_are_generated_once_outside_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INBOX_ENV", raising=False)
+    monkeypatch.delenv("META_APP_SECRET", raising=False)
+    first = load_settings({"instance_path": tmp_path}).meta_app_secret
+    assert len(first) == 32
+    assert load_settings({"instance_path": tmp_path}).meta_app_secret == first
+
+
+@pytest.mark.no_backends
+def test_production_never_invents_provider_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INBOX_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.delenv("META_APP_SECRET", raising=False)
+    assert load_settings({"instance_path": tmp_path}).meta_app_secret == ""
