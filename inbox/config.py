@@ -115,6 +115,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    provider = _provider_secrets(instance_path, production)
     settings = Settings(
         instance_path=instance_path,
         database_url=database_url,
@@ -124,7 +125,11 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         public_url=os.environ.get("INBOX_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
-        **_provider_secrets(instance_path, production),
+        meta_app_secret=provider["meta_app_secret"],
+        meta_verify_token=provider["meta_verify_token"],
+        x_consumer_secret=provider["x_consumer_secret"],
+        twilio_auth_token=provider["twilio_auth_token"],
+        mailgun_signing_key=provider["mailgun_signing_key"],
     )
     for key, value in overrides.items():
         if hasattr(settings, key):

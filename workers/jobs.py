@@ -39,3 +39,13 @@ def sweep_unprocessed_deliveries() -> int:
         log.info("job %s: %d deliveries were waiting; drain requested", _job_id(), stuck)
     return stuck
 
+
+
+def sweep_sla() -> int:
+    """Raise SLA warnings and apply breach actions for what is due."""
+    from inbox.services.sla_sweep import sweep
+
+    changed = sweep()
+    if changed:
+        log.info("job %s: SLA sweep changed %d cases", _job_id(), changed)
+    return changed

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workers import jobs
-from workers.queues import INGEST
+from workers.queues import DEFAULT, INGEST
 
 
 @dataclass(frozen=True)
@@ -20,4 +20,5 @@ SCHEDULE: list[Periodic] = [
     # Deliveries stored but never processed (a job lost with a killed worker or a
     # flushed Redis) are picked up again well inside a minute.
     Periodic(jobs.sweep_unprocessed_deliveries, INGEST, 20),
+    Periodic(jobs.sweep_sla, DEFAULT, 5),
 ]

@@ -6,6 +6,7 @@ from inbox.models.cases import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    CaseOffer,
     ConversationThread,
     Message,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Case",
     "CaseEvent",
+    "CaseOffer",
     "ConversationThread",
     "Message",
     "CHANNEL_KINDS",

@@ -21,6 +21,7 @@ class Case(Base):
         Index("ix_cases_queue_order", "queue_id", "status", "priority", "sla_due_at", "id"),
         Index("ix_cases_assignee_status", "assignee_id", "status"),
         Index("ix_cases_sla_due", "status", "sla_due_at"),
+        Index("ix_cases_sla_warn", "status", "sla_warn_at"),
         Index("ix_cases_thread", "channel_id", "thread_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,9 +41,15 @@ class Case(Base):
     next_response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]
     sla_due_at: Mapped[datetime | None]  # the nearest of the running targets
+    sla_warn_at: Mapped[datetime | None]  # when the nearest target reaches its warning share
     sla_warned_at: Mapped[datetime | None]
     sla_breached_at: Mapped[datetime | None]
     first_responded_at: Mapped[datetime | None]
+    # Targets met, recorded when the clock stops (None while it runs or without a policy).
+    first_response_seconds: Mapped[int | None]
+    first_response_met: Mapped[bool | None]
+    resolution_met: Mapped[bool | None]
+    next_response_misses: Mapped[int] = mapped_column(default=0)
     pending_since: Mapped[datetime | None]
     paused_seconds: Mapped[int] = mapped_column(default=0)
     monitor_only: Mapped[bool] = mapped_column(default=False)
@@ -133,3 +140,20 @@ class ConversationThread(Base):
     thread_key: Mapped[str] = mapped_column(String(255))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CaseOffer(Base):
+    """Push mode: a case offered to one agent until it is accepted, declined or expires."""
+
+    __tablename__ = "case_offers"
+    __table_args__ = (
+        Index("ix_case_offers_open", "state", "expires_at"),
+        Index("ix_case_offers_agent", "agent_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20), default="open")  # open accepted declined expired
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from inbox.models import Case, CaseEvent, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
+from inbox.services import sla
 from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
 
 OPEN = frozenset({"new", "queued", "assigned", "pending"})
@@ -177,6 +178,21 @@ def do_transfer_to_queue(session: Session, case: Case, queue_id: int, *, by: Use
     )
 
 
+def do_transfer_to_queue_automatically(
+    session: Session, case: Case, queue_id: int, reason: str
+) -> CaseEvent:
+    """A rule or the SLA sweep moves the case; whoever held it is told."""
+    old_queue, previous = case.queue_id, case.assignee_id
+    return transition(
+        session, case, "transfer", queue_id=queue_id, assignee_id=None,
+        data={"from_queue_id": old_queue, "to_queue_id": queue_id, "reason": reason},
+        also_notify=[
+            queue_room(old_queue) if old_queue else None,
+            agent_room(previous) if previous else None,
+        ],
+    )
+
+
 def do_set_pending(session: Session, case: Case, user: User) -> CaseEvent:
     check_holder_or_supervisor(case, user, "set pending")
     return transition(session, case, "set_pending", actor=user, pending_since=utcnow())
@@ -197,14 +213,17 @@ def do_resolve(session: Session, case: Case, user: User | None, disposition: str
         check_holder_or_supervisor(case, user, "resolve")
     if not disposition.strip():
         raise ValidationFailed("a disposition is required", fields={"disposition": "required"})
+    now = utcnow()
+    sla.case_resolved(case, now)
     return transition(
-        session, case, "resolve", actor=user, resolved_at=utcnow(),
+        session, case, "resolve", actor=user, resolved_at=now,
         disposition=disposition.strip(), pending_since=None, data={"disposition": disposition},
     )
 
 
 def do_reopen(session: Session, case: Case, user: User | None, reason: str) -> CaseEvent:
     previous = case.assignee_id
+    sla.start_clocks(session, case, utcnow())
     return transition(
         session, case, "reopen", actor=user, assignee_id=None, resolved_at=None,
         data={"reason": reason, "previous_assignee_id": previous},

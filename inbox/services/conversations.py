@@ -222,7 +222,6 @@ def take_in_message(session: Session, routing: RoutingTable, watch_terms: list[s
     elif (case is not None and case.status == "resolved" and case.resolved_at is not None
           and msg.sent_at - case.resolved_at <= window):
         case_states.do_reopen(session, case, None, "the customer wrote again")
-        sla.start_clocks(session, case, msg.sent_at)
         outcome = MessageOutcome.REOPENED
     else:
         case = _open_case(session, routing, channel, msg, enrichment, contact, thread, case)

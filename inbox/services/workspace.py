@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox.models import BusinessCalendar, Channel, Queue, SlaPolicy, User, WatchTerm
+from inbox.services.rules import do_create_rule
 from inbox.services.users import default_team, do_add_user
 
 DEMO_QUEUES = (
@@ -33,6 +34,32 @@ DEMO_USERS = (
     ("agent@acme.example", "agent", "Alice Agent"),
     ("supervisor@acme.example", "supervisor", "Sam Supervisor"),
     ("admin@acme.example", "admin", "Ada Admin"),
+)
+
+# The demo's rule set: what a social care team would start from (docs/routing-and-sla.md).
+DEMO_RULES: tuple[dict[str, object], ...] = (
+    {"name": "Crisis words escalate", "stop_processing": False,
+     "conditions": {"keywords": ["outage", "breach", "lawsuit", "hacked", "data leak",
+                                 "class action"]},
+     "actions": [{"type": "escalate", "reason": "crisis words"},
+                 {"type": "set_priority", "priority": 1},
+                 {"type": "add_tags", "tags": ["crisis"]}]},
+    {"name": "Angry high-influence author to priority social",
+     "conditions": {"all": [{"visibility": "public"}, {"sentiment": {"max": -0.4}},
+                            {"influence": {"min": 60}}]},
+     "actions": [{"type": "set_queue", "queue": "Priority social"},
+                 {"type": "set_priority", "priority": 1},
+                 {"type": "add_tags", "tags": ["influencer"]}]},
+    {"name": "Missed calls and voicemail to callbacks",
+     "conditions": {"message_kind": ["missed_call", "voicemail", "callback_request"]},
+     "actions": [{"type": "set_queue", "queue": "Callbacks"},
+                 {"type": "set_priority", "priority": 2}]},
+    {"name": "Email to the email queue", "conditions": {"channel_kind": "email"},
+     "actions": [{"type": "set_queue", "queue": "Email"}]},
+    {"name": "Public complaints to social care",
+     "conditions": {"all": [{"visibility": "public"}, {"intent": "complaint"}]},
+     "actions": [{"type": "set_queue", "queue": "Social care"},
+                 {"type": "set_priority", "priority": 2}]},
 )
 
 WEEKDAY_HOURS = {day: [["08:00", "20:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
@@ -76,6 +103,8 @@ def do_create_demo_workspace(session: Session) -> DemoWorkspace:
                           secrets={"signing_secret": secrets.token_hex(24)})
         session.add(channel)
         demo.channels.append(channel)
+    for rule in DEMO_RULES:
+        do_create_rule(session, dict(rule), None)
     for term in ("Acme", "#AcmeFail", "#Acme"):
         session.add(WatchTerm(term=term))
     for email, role, name in DEMO_USERS:

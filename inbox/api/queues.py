@@ -1,0 +1,45 @@
+"""/api/v1/queues: live counts and next case; /api/v1/agents/me/presence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from inbox.api.auth import current_api_user
+from inbox.api.base import protected_blueprint
+from inbox.schemas.cases import CaseOut
+from inbox.schemas.routing import PresenceIn, QueueStatsOut
+from inbox.services import unit_of_work
+from inbox.services.presence import do_set_presence
+from inbox.services.queues import next_case_for, queue_stats
+
+blp = protected_blueprint("queues", __name__, "Queues, next case and presence")
+
+
+@blp.route("/queues")
+@blp.response(200, QueueStatsOut(many=True))
+def get_queues() -> Any:
+    with unit_of_work() as session:
+        return queue_stats(session, current_api_user())
+
+
+@blp.route("/queues/<int:queue_id>/next", methods=["POST"])
+@blp.response(200, CaseOut)
+@blp.alt_response(204, description="no case in this queue that you may take now")
+def next_case(queue_id: int) -> Any:
+    with unit_of_work() as session:
+        agent = session.merge(current_api_user(), load=True)
+        case = next_case_for(session, agent, queue_id)
+    if case is None:
+        return Response(status=204)
+    return case
+
+
+@blp.route("/agents/me/presence", methods=["PUT"])
+@blp.arguments(PresenceIn)
+@blp.response(200, PresenceIn)
+def put_presence(body: dict[str, Any]) -> Any:
+    with unit_of_work() as session:
+        user = do_set_presence(session, current_api_user().id, body["presence"])
+        return {"presence": user.presence}

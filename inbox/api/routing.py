@@ -1,0 +1,79 @@
+"""/api/v1/rules (supervisors and admins) and the dry run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inbox.api.auth import current_api_user
+from inbox.api.base import protected_blueprint
+from inbox.schemas.routing import DryRunIn, DryRunOut, RuleIn, RuleOut, RulePatch, RuleRevisionOut
+from inbox.services import rules, unit_of_work
+from inbox.services.access import require_role
+
+blp = protected_blueprint("rules", __name__, "Routing rules (data, not code)")
+
+
+def _supervisor() -> Any:
+    user = current_api_user()
+    require_role(user, "supervisor", "admin")
+    return user
+
+
+@blp.route("/rules")
+@blp.response(200, RuleOut(many=True))
+def get_rules() -> Any:
+    _supervisor()
+    with unit_of_work() as session:
+        return rules.list_rules(session)
+
+
+@blp.route("/rules", methods=["POST"])
+@blp.arguments(RuleIn)
+@blp.response(201, RuleOut)
+def post_rule(body: dict[str, Any]) -> Any:
+    user = _supervisor()
+    with unit_of_work() as session:
+        return rules.do_create_rule(session, body, user)
+
+
+@blp.route("/rules/<int:rule_id>")
+@blp.response(200, RuleOut)
+def get_rule(rule_id: int) -> Any:
+    _supervisor()
+    with unit_of_work() as session:
+        return rules.get_rule(session, rule_id)
+
+
+@blp.route("/rules/<int:rule_id>", methods=["PATCH"])
+@blp.arguments(RulePatch)
+@blp.response(200, RuleOut)
+def patch_rule(body: dict[str, Any], rule_id: int) -> Any:
+    user = _supervisor()
+    expected = body.pop("version", None)
+    with unit_of_work() as session:
+        return rules.do_update_rule(session, rule_id, body, user, expected)
+
+
+@blp.route("/rules/<int:rule_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_rule(rule_id: int) -> None:
+    _supervisor()
+    with unit_of_work() as session:
+        rules.do_delete_rule(session, rule_id)
+
+
+@blp.route("/rules/<int:rule_id>/history")
+@blp.response(200, RuleRevisionOut(many=True))
+def get_history(rule_id: int) -> Any:
+    _supervisor()
+    with unit_of_work() as session:
+        return rules.rule_history(session, rule_id)
+
+
+@blp.route("/rules/dry-run", methods=["POST"])
+@blp.arguments(DryRunIn)
+@blp.response(200, DryRunOut)
+def dry_run(body: dict[str, Any]) -> Any:
+    _supervisor()
+    with unit_of_work() as session:
+        return rules.dry_run(session, body["message"], body.get("rule"))
