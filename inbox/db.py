@@ -37,7 +37,8 @@ def make_engine(database_url: str) -> Engine:
             dbapi_connection.isolation_level = None
 
         return engine
-    return create_engine(database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Enough connections for a web process's threads; the rest wait on the pool.
+    return create_engine(database_url, pool_size=20, max_overflow=50, pool_pre_ping=True)
 
 
 class Database:

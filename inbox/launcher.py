@@ -42,6 +42,9 @@ def serve_web(host: str, port: int, threads: int) -> None:
             self.cfg.set("threads", threads)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 5)
+            # Longer than clients and load balancers keep idle connections, so the server
+            # never closes one just as a client reuses it.
+            self.cfg.set("keepalive", 75)
             self.cfg.set("accesslog", os.environ.get("INBOX_ACCESS_LOG") or None)
 
         def load(self) -> Any:

@@ -90,3 +90,47 @@ class QueueStatsOut(Schema):
 
 class PresenceIn(Schema):
     presence = fields.String(required=True, validate=validate.OneOf(PRESENCE))
+
+
+class CalendarIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    timezone = fields.String(load_default="UTC")
+    weekly_hours = fields.Dict(load_default=dict)
+    holidays = fields.List(fields.String(), load_default=list)
+
+
+class CalendarPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    timezone = fields.String()
+    weekly_hours = fields.Dict()
+    holidays = fields.List(fields.String())
+
+
+class CalendarOut(CalendarIn):
+    id = fields.Integer()
+
+
+class PolicyIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    calendar_id = fields.Integer(allow_none=True, load_default=None)
+    targets = fields.Dict(load_default=dict)
+    warn_ratio = fields.Float(load_default=0.75)
+    breach_actions = fields.List(fields.Dict(), load_default=list)
+
+
+class PolicyPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    calendar_id = fields.Integer(allow_none=True)
+    targets = fields.Dict()
+    warn_ratio = fields.Float()
+    breach_actions = fields.List(fields.Dict())
+
+
+class PolicyOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    calendar_id = fields.Integer(allow_none=True)
+    targets = fields.Dict()
+    warn_ratio = fields.Float()
+    breach_actions = fields.List(fields.Dict())
+    recomputed_cases = fields.Integer()

@@ -65,16 +65,20 @@ def _in_range(value: float, bounds: Any) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[\w']+", text.lower()))
+def _words(text: str) -> list[str]:
+    """Lower-cased words in order; a typographic apostrophe (can’t) counts as "'"."""
+    return re.findall(r"[\w']+", text.replace("\u2019", "'").lower())
 
 
 def _keywords(facts: RoutingFacts, value: Any) -> bool:
+    """Whole words; a keyword of several words ("bad service", "wi-fi") matches that run
+    of words in order, whatever whitespace or punctuation separates them in the text."""
     words = _words(facts.text)
-    lowered = facts.text.lower()
     for keyword in _as_list(value):
-        keyword = str(keyword).lower().strip()
-        if (" " in keyword and keyword in lowered) or keyword in words:
+        wanted = _words(str(keyword))
+        if wanted and any(
+            words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
+        ):
             return True
     return False
 
@@ -129,6 +133,12 @@ def matches(condition: Any, facts: RoutingFacts) -> bool:
     return leaf(facts, value)
 
 
+def _add_unique(items: list[Any], new: Any) -> None:
+    for item in _as_list(new):
+        if item not in items:  # also a repeat within the same action
+            items.append(item)
+
+
 def apply_actions(actions: Sequence[Any], decision: RoutingDecision) -> None:
     for action in actions:
         if not isinstance(action, dict) or "type" not in action:
@@ -140,11 +150,9 @@ def apply_actions(actions: Sequence[Any], decision: RoutingDecision) -> None:
         elif kind == "set_priority":
             decision.priority = int(action["priority"])
         elif kind == "add_tags":
-            decision.tags += [t for t in _as_list(action["tags"]) if t not in decision.tags]
+            _add_unique(decision.tags, action["tags"])
         elif kind == "require_skills":
-            decision.required_skills += [
-                s for s in _as_list(action["skills"]) if s not in decision.required_skills
-            ]
+            _add_unique(decision.required_skills, action["skills"])
         elif kind == "set_sla_policy":
             decision.sla_policy_id = int(action["sla_policy_id"])
         elif kind == "escalate":

@@ -114,9 +114,9 @@ def case_resolved(case: Case, at: datetime) -> None:
 
 
 def shift_for_pause(case: Case, paused: timedelta) -> None:
-    """Time spent waiting on the customer does not count: push running clocks back."""
-    for name in ("first_response_due_at", "next_response_due_at", "resolution_due_at",
-                 "sla_warn_at"):
+    """Time spent waiting on the customer does not count: push running clocks back
+    (the warning moment follows sla_due_at in refresh_sla_due)."""
+    for name in ("first_response_due_at", "next_response_due_at", "resolution_due_at"):
         due = getattr(case, name)
         if due is not None:
             setattr(case, name, due + paused)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -96,11 +96,12 @@ class StreamState:
     def _followup(self) -> str:
         return c.fill(self.rng.choice(c.FOLLOWUPS), self.rng)
 
-    def _rotating(self, pool: list[str], make: Any) -> str:
+    def _rotating(self, pool: list[str], make: Callable[[], str]) -> str:
         # The brand publishes now and then; people comment mostly on the latest few posts.
         if not pool or self.rng.random() < 0.08:
             pool.append(make())
-        return self.rng.choice(pool[-4:])
+            del pool[:-4]  # an endless run must not grow without bound
+        return self.rng.choice(pool)
 
     def _json(self, provider: str, path: str, at: float, label: str, payload: Any,
               ascii_only: bool = True) -> PlannedDelivery:

@@ -121,30 +121,34 @@ class DirectStreams(StreamState):
         })
 
     def _generic_forum(self, at: float, label: str) -> PlannedDelivery:
-        persona, item_id = self._who(), "forum-" + self._hex(10)
-        item: dict[str, Any] = {"id": item_id, "author": p.generic_author(
-            persona, "community.example.com"), "created_at": iso(self.start + at)}
+        item_id = "forum-" + self._hex(10)
         if self.threads and self.rng.random() < 0.5:  # a reply in an existing topic
             thread_id, parent = self.rng.choice(self.threads)
-            item.update(type="comment", text=self._followup(), in_reply_to=parent,
-                        thread_id=thread_id)
+            persona = self._who()
+            item: dict[str, Any] = {"type": "comment", "text": self._followup(),
+                                    "in_reply_to": parent}
         else:  # a new topic on our own support board: addressed to us
-            thread_id, text = "topic-" + self._hex(8), self._opening()[1]
-            item.update(type="post", text=text, thread_id=thread_id,
-                        metadata={"addressed_to_us": True, "board": "Help & Support"})
-        item["url"] = f"https://community.example.com/t/{thread_id}#{item_id}"
+            thread_id = "topic-" + self._hex(8)
+            persona, text = self._opening()
+            item = {"type": "post", "text": text,
+                    "metadata": {"addressed_to_us": True, "board": "Help & Support"}}
+        item.update(id=item_id, thread_id=thread_id, created_at=iso(self.start + at),
+                    author=p.generic_author(persona, "community.example.com"),
+                    url=f"https://community.example.com/t/{thread_id}#{item_id}")
         self.threads.append((thread_id, item_id))
         return self._generic(at, label, item)
 
     def _generic_blog(self, at: float, label: str) -> PlannedDelivery:
+        # Each comment under a blog post is its own conversation (no thread_id): readers
+        # commenting on one article are not one customer.
         slug = self.rng.choice(("spring-launch", "new-app", "delivery-changes"))
         persona, text = self._opening()
         item_id = "blogc-" + self._hex(10)
         return self._generic(at, label, {
-            "id": item_id, "type": "comment", "text": text, "thread_id": f"blog:{slug}",
+            "id": item_id, "type": "comment", "text": text,
             "author": p.generic_author(persona, "blog.acme.example"),
             "url": f"https://blog.acme.example/{slug}#comment-{item_id}",
-            "created_at": iso(self.start + at),
+            "created_at": iso(self.start + at), "metadata": {"post": slug},
         })
 
     def _generic_mention(self, at: float, label: str) -> PlannedDelivery:
