@@ -203,9 +203,15 @@ def deliveries_replay(ids: tuple[int, ...], failed: bool) -> None:
 @click.option("--seed", default=None, type=int, help="Repeatable content.")
 def simulate(url: str | None, rate: float, duration: float, seed: int | None) -> None:
     """Send realistic, correctly signed deliveries for every provider to a running service."""
+    import signal
+
     from inbox.runtime import current
     from inbox.simulator import run_simulation
 
+    def _interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # `inbox run --demo` stops us with SIGTERM: report anyway
+
+    signal.signal(signal.SIGTERM, _interrupt)
     report = run_simulation(url or current().settings.public_url, rate=rate,
                             duration=duration, seed=seed)
     click.echo(report.summary())

@@ -49,3 +49,10 @@ def sweep_sla() -> int:
     if changed:
         log.info("job %s: SLA sweep changed %d cases", _job_id(), changed)
     return changed
+
+
+def dispatch_offers() -> int:
+    """Push mode: expire stale offers and offer waiting cases to agents."""
+    from inbox.services.offers import dispatch
+
+    return dispatch()

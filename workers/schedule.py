@@ -21,4 +21,6 @@ SCHEDULE: list[Periodic] = [
     # flushed Redis) are picked up again well inside a minute.
     Periodic(jobs.sweep_unprocessed_deliveries, INGEST, 20),
     Periodic(jobs.sweep_sla, DEFAULT, 5),
+    # Push mode: expiring offers move on to the next agent within a couple of seconds.
+    Periodic(jobs.dispatch_offers, DEFAULT, 2),
 ]

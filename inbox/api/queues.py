@@ -9,8 +9,9 @@ from flask import Response
 from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut
-from inbox.schemas.routing import PresenceIn, QueueStatsOut
+from inbox.schemas.routing import OfferOut, PresenceIn, QueueStatsOut
 from inbox.services import unit_of_work
+from inbox.services.offers import do_accept_offer, do_decline_offer, open_offers_for
 from inbox.services.presence import do_set_presence
 from inbox.services.queues import next_case_for, queue_stats
 
@@ -43,3 +44,24 @@ def put_presence(body: dict[str, Any]) -> Any:
     with unit_of_work() as session:
         user = do_set_presence(session, current_api_user().id, body["presence"])
         return {"presence": user.presence}
+
+
+@blp.route("/offers")
+@blp.response(200, OfferOut(many=True))
+def get_offers() -> Any:
+    with unit_of_work() as session:
+        return open_offers_for(session, current_api_user().id)
+
+
+@blp.route("/offers/<int:offer_id>/accept", methods=["POST"])
+@blp.response(200, CaseOut)
+def accept_offer(offer_id: int) -> Any:
+    with unit_of_work() as session:
+        return do_accept_offer(session, offer_id, current_api_user())
+
+
+@blp.route("/offers/<int:offer_id>/decline", methods=["POST"])
+@blp.response(204)
+def decline_offer(offer_id: int) -> None:
+    with unit_of_work() as session:
+        do_decline_offer(session, offer_id, current_api_user())

@@ -67,6 +67,7 @@ class CaseViewing(_Payload):
 
 class CaseOffered(_Payload):
     case_id = fields.Integer(required=True)
+    offer_id = fields.Integer(required=True)
     expires_at = fields.String(required=True)
 
 

@@ -19,6 +19,7 @@ from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
 from inbox.services.access import access_case, visible_queue_ids
 from inbox.services.errors import NotFound
+from inbox.services.presence import agent_connected, agent_disconnected
 from inbox.services.users import user_for_token
 
 socketio = SocketIO()
@@ -43,6 +44,7 @@ def on_connect(auth: Any = None) -> bool:
     if user is None:
         return False  # the client gets a connect_error
     _connected[request.sid] = user  # type: ignore[attr-defined]
+    agent_connected(user.id)
     join_room(agent_room(user.id))
     if user.is_supervisor:
         join_room(SUPERVISORS)
@@ -54,7 +56,9 @@ def on_connect(auth: Any = None) -> bool:
 
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
-    _connected.pop(request.sid, None)  # type: ignore[attr-defined]
+    user = _connected.pop(request.sid, None)  # type: ignore[attr-defined]
+    if user is not None:
+        agent_disconnected(user.id)
 
 
 @socketio.on("case.watch")

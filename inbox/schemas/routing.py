@@ -134,3 +134,11 @@ class PolicyOut(Schema):
     warn_ratio = fields.Float()
     breach_actions = fields.List(fields.Dict())
     recomputed_cases = fields.Integer()
+
+
+class OfferOut(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    state = fields.String()
+    offered_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()

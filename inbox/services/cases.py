@@ -17,6 +17,7 @@ from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import sla
 from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
+from inbox.services.offer_trigger import request_dispatch
 
 OPEN = frozenset({"new", "queued", "assigned", "pending"})
 
@@ -33,6 +34,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reopen": (frozenset({"resolved"}), "queued"),
     "close": (frozenset({"resolved"}), "closed"),
 }
+
+
+# Transitions after which push mode should look for offers to make.
+FREES_OR_QUEUES_WORK = frozenset({"enqueue", "release", "transfer", "set_pending", "resolve",
+                                  "reopen"})
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -116,6 +122,8 @@ def transition(
     case.status = to_status
     for name, value in changes.items():
         setattr(case, name, value)
+    if action in FREES_OR_QUEUES_WORK:
+        request_dispatch(session)  # push mode: capacity freed or a case waits again
     return record_event(
         session, case, action, actor=actor, from_status=from_status, data=data,
         also_notify=also_notify,

@@ -77,7 +77,12 @@ def _thread_key(session: Session, channel: Channel, msg: NormalizedMessage) -> s
             Message.thread_key.is_not(None)))
         if parent_key:
             return parent_key
-    return (msg.thread_key or f"msg:{msg.external_id}")[:255]
+    key = msg.thread_key or f"msg:{msg.external_id}"
+    if msg.visibility == "public" and msg.author.external_id:
+        # Under one post (or brand tweet) every customer has their own conversation:
+        # two people complaining on the same post are two cases, not one.
+        key = f"{key}|by:{msg.author.external_id}"
+    return key[:255]
 
 
 def _lock_thread(session: Session, channel: Channel, key: str) -> ConversationThread:

@@ -21,6 +21,7 @@ def after_commit(session: Session, action: Callable[[], object]) -> None:
 
 @sa_event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    session.info.pop("inbox.dispatch_requested", None)
     for action in session.info.pop(_AFTER_COMMIT, []):
         try:
             action()
@@ -31,3 +32,4 @@ def _run_after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
     session.info.pop(_AFTER_COMMIT, None)
+    session.info.pop("inbox.dispatch_requested", None)

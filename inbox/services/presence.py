@@ -7,7 +7,10 @@ from sqlalchemy.orm import Session
 from inbox.models import PRESENCE, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room
+from inbox.runtime import current, unit_of_work
 from inbox.services.errors import NotFound, ValidationFailed
+from inbox.services.offer_trigger import request_dispatch
+from inbox.services.offers import do_withdraw_offers
 
 
 def do_set_presence(session: Session, user_id: int, presence: str) -> User:
@@ -21,4 +24,24 @@ def do_set_presence(session: Session, user_id: int, presence: str) -> User:
         user.presence_changed_at = utcnow()
         publish(session, "agent.presence", {"user_id": user.id, "presence": presence},
                 [SUPERVISORS, agent_room(user.id)])
+        if presence in ("away", "offline"):
+            do_withdraw_offers(session, user.id)  # never leave work with someone not there
+        else:
+            request_dispatch(session)
     return user
+
+
+SOCKETS_KEY = "inbox:realtime:sockets"
+
+
+def agent_connected(user_id: int) -> None:
+    current().redis.hincrby(SOCKETS_KEY, str(user_id), 1)
+
+
+def agent_disconnected(user_id: int) -> None:
+    """The agent's last socket anywhere closed: offers return, presence goes offline."""
+    if current().redis.hincrby(SOCKETS_KEY, str(user_id), -1) > 0:
+        return
+    current().redis.hdel(SOCKETS_KEY, str(user_id))
+    with unit_of_work() as session:
+        do_set_presence(session, user_id, "offline")

@@ -10,10 +10,10 @@ import os
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from inbox.models import Case, Channel, Queue, User, utcnow
+from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
 from inbox.services import cases as case_states
 from inbox.services.access import access_queue, visible_queue_ids
 
@@ -62,7 +62,10 @@ def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
     stmt = (
         select(Case, Channel.kind)
         .join(Channel, Channel.id == Case.channel_id, isouter=True)
-        .where(Case.queue_id == queue_id, Case.status == "queued")
+        .where(Case.queue_id == queue_id, Case.status == "queued",
+               # a case offered to someone else (push mode) is theirs until the offer ends
+               ~exists().where(CaseOffer.case_id == Case.id, CaseOffer.state == "open",
+                               CaseOffer.agent_id != agent.id))
         .order_by(*QUEUE_ORDER)
         .limit(CANDIDATES)
     )

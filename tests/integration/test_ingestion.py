@@ -312,3 +312,17 @@ def test_email_reply_threads_by_in_reply_to(client: Any, runtime: Any) -> None:
     client.post("/webhooks/email/mailgun", data=reply)
     drain()
     assert counts()[:2] == (2, 1)
+
+
+def test_two_customers_commenting_on_one_post_are_two_cases(client: Any, reviews: Any) -> None:
+    first = item("c-1", "My order is late", type="comment", thread_id="post-1")
+    second = item("c-2", "Mine too, and nobody answers", type="comment", thread_id="post-1")
+    second["author"] = {"id": "u-2", "name": "Sam Other"}
+    reply = item("c-3", "Hello??", type="comment", thread_id="post-1", in_reply_to="c-1")
+    for payload in (first, second, reply):
+        post_generic(client, reviews.id, payload)
+    drain()
+    with unit_of_work() as session:
+        per_case = session.execute(select(Message.case_id, func.count(Message.id))
+                                   .group_by(Message.case_id)).all()
+    assert sorted(count for _, count in per_case) == [1, 2]
