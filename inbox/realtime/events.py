@@ -41,6 +41,15 @@ class MessageCreated(_Payload):
     send_status = fields.String(allow_none=True)
 
 
+class MessageUpdated(_Payload):
+    """An outbound message's delivery state changed: pending, sending, sent, failed."""
+
+    id = fields.Integer(required=True)
+    case_id = fields.Integer(allow_none=True, required=True)
+    send_status = fields.String(required=True)
+    send_error = fields.String(allow_none=True)
+
+
 class SlaAlert(_Payload):
     case_id = fields.Integer(required=True)
     target = fields.String(required=True)
@@ -81,6 +90,7 @@ CATALOGUE: dict[str, Schema] = {
     "case.created": CaseSummary(),
     "case.updated": CaseUpdated(),
     "message.created": MessageCreated(),
+    "message.updated": MessageUpdated(),
     "sla.warning": SlaAlert(),
     "sla.breached": SlaAlert(),
     "agent.presence": AgentPresence(),
