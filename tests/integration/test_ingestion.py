@@ -326,3 +326,18 @@ def test_two_customers_commenting_on_one_post_are_two_cases(client: Any, reviews
         per_case = session.execute(select(Message.case_id, func.count(Message.id))
                                    .group_by(Message.case_id)).all()
     assert sorted(count for _, count in per_case) == [1, 2]
+
+
+def test_contact_profile_shows_the_timeline_across_channels(
+    client: Any, reviews: Any, api_as: Any, agent_alice: Any
+) -> None:
+    post_generic(client, reviews.id, item("r-1", "Awful, my refund never came"))
+    post_generic(client, reviews.id, item("r-2", "Still no refund. Terrible.", thread_id="x"))
+    drain()
+    with unit_of_work() as session:
+        contact_id = session.scalars(select(Contact.id)).one()
+    profile = api_as(agent_alice).get(f"/api/v1/contacts/{contact_id}").json
+    assert profile["display_name"] == "Pat Reviewer"
+    assert len(profile["cases"]) == 2 and len(profile["timeline"]) == 2
+    assert len(profile["sentiment_trend"]) == 2
+    assert api_as(agent_alice).get("/api/v1/contacts/99999").status_code == 404

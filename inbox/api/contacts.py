@@ -1,0 +1,20 @@
+"""/api/v1/contacts/<id>: the person behind a case, across every channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inbox.api.auth import current_api_user
+from inbox.api.base import protected_blueprint
+from inbox.schemas.contacts import ContactOut
+from inbox.services import unit_of_work
+from inbox.services.contact_queries import contact_profile
+
+blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channel timeline")
+
+
+@blp.route("/contacts/<int:contact_id>")
+@blp.response(200, ContactOut)
+def get_contact(contact_id: int) -> Any:
+    with unit_of_work() as session:
+        return contact_profile(session, current_api_user(), contact_id)

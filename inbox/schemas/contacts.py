@@ -1,0 +1,21 @@
+"""The contact panel's shape."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class ContactOut(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    followers = fields.Integer()
+    verified = fields.Boolean()
+    location = fields.String(allow_none=True)
+    influence_score = fields.Integer()
+    tags = fields.List(fields.String())
+    identities = fields.List(fields.Dict())
+    cases = fields.List(fields.Dict())
+    timeline = fields.List(fields.Dict())
+    sentiment_trend = fields.List(fields.Dict())
