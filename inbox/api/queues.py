@@ -30,8 +30,7 @@ def get_queues() -> Any:
 @blp.alt_response(204, description="no case in this queue that you may take now")
 def next_case(queue_id: int) -> Any:
     with unit_of_work() as session:
-        agent = session.merge(current_api_user(), load=True)
-        case = next_case_for(session, agent, queue_id)
+        case = next_case_for(session, current_api_user(), queue_id)
     if case is None:
         return Response(status=204)
     return case

@@ -100,7 +100,8 @@ def dispatch() -> int:
                 kind = kind or "generic"
                 tried = _tried(session, case.id)
                 eligible = [a for a in agents if queue.id in visible[a.id]
-                            and a.id not in tried and can_take(a, case, kind, loads[a.id])]
+                            and a.id not in tried
+                            and can_take(a, case.required_skills or [], kind, loads[a.id])]
                 if not eligible:
                     continue
                 chosen = max(eligible, key=lambda a: (free_capacity(a, loads[a.id], kind),

@@ -44,13 +44,13 @@ def free_capacity(agent: User, load: dict[str, int], channel_kind: str) -> int:
     return capacity - load.get(channel_kind, 0)
 
 
-def can_take(agent: User, case: Case, channel_kind: str, load: dict[str, int]) -> bool:
+def can_take(agent: User, required_skills: list[str], channel_kind: str,
+             load: dict[str, int]) -> bool:
     if agent.presence not in ("online", "on_call"):
         return False
     if agent.presence == "on_call" and channel_kind != "voice" and call_blocks_social():
         return False
-    skills = {s.name for s in agent.skills}
-    if not set(case.required_skills or []) <= skills:
+    if not set(required_skills) <= {s.name for s in agent.skills}:
         return False
     return free_capacity(agent, load, channel_kind) > 0
 
@@ -59,8 +59,9 @@ def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
     """Claim the best case in the queue this agent is eligible for, or None."""
     access_queue(session, agent, queue_id)
     load = agent_load(session, agent.id)
+    # Light rows first (id, skills, kind); only the chosen case is loaded as an object.
     stmt = (
-        select(Case, Channel.kind)
+        select(Case.id, Case.required_skills, Channel.kind)
         .join(Channel, Channel.id == Case.channel_id, isouter=True)
         .where(Case.queue_id == queue_id, Case.status == "queued",
                # a case offered to someone else (push mode) is theirs until the offer ends
@@ -72,8 +73,10 @@ def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
     if session.get_bind().dialect.name == "postgresql":
         # Skip rows another agent is claiming right now instead of waiting on them.
         stmt = stmt.with_for_update(of=Case, skip_locked=True)
-    for case, kind in session.execute(stmt).all():
-        if can_take(agent, case, kind or "generic", load):
+    for case_id, required_skills, kind in session.execute(stmt).all():
+        if can_take(agent, required_skills or [], kind or "generic", load):
+            case = session.get(Case, case_id)
+            assert case is not None  # locked by the select above
             case_states.do_claim(session, case, agent)
             return case
     return None
