@@ -16,7 +16,6 @@ Run: .venv/bin/python bench/claim.py [--agents 50] [--cases 2000] [--big 1000000
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -46,7 +45,7 @@ HOST = "127.0.0.1"
 
 def setup_workspace(n_cases: int, n_agents: int) -> tuple[int, list[tuple[int, str]]]:
     """A queue of open cases and agents with tokens; returns (queue id, [(user, token)])."""
-    from inbox.models import Case, Channel, Queue, User
+    from inbox.models import Case, Channel, Queue
     from inbox.runtime import unit_of_work
     from inbox.services.users import do_add_user, do_create_token
 
