@@ -3,9 +3,10 @@
 Conditions: a leaf such as {"channel_kind": ["x"]}, {"sentiment": {"max": -0.5}},
 or combinators {"all": [...]}, {"any": [...]}, {"not": {...}}; an empty
 condition matches everything. Every matching enabled rule applies its actions
-in position order (a later rule's queue or priority overrides an earlier one's,
-tags and skills add up); a matching rule with stop_processing ends evaluation.
-See docs/routing.md.
+in position order: a later rule's queue overrides an earlier one's, the most
+urgent priority any of them sets wins (a crisis rule's P1 is never softened by a
+later, broader rule), tags and skills add up; a matching rule with
+stop_processing ends evaluation. See docs/routing-and-sla.md.
 """
 
 from __future__ import annotations
@@ -148,7 +149,9 @@ def apply_actions(actions: Sequence[Any], decision: RoutingDecision) -> None:
             decision.queue_id = action.get("queue_id")
             decision.queue_name = action.get("queue")
         elif kind == "set_priority":
-            decision.priority = int(action["priority"])
+            wanted = int(action["priority"])
+            decision.priority = (wanted if decision.priority is None
+                                 else min(decision.priority, wanted))
         elif kind == "add_tags":
             _add_unique(decision.tags, action["tags"])
         elif kind == "require_skills":

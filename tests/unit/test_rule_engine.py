@@ -39,6 +39,12 @@ BASE = RoutingFacts(
 )
 
 
+# A decision with nothing decided: the caller falls back to its own queue and priority.
+UNDECIDED = {"queue_id": None, "queue_name": None, "priority": None, "tags": [],
+             "required_skills": [], "sla_policy_id": None, "escalate_reason": None,
+             "acknowledgement": None, "monitor_only": False, "matched_rule_ids": []}
+
+
 def facts(**changes: Any) -> RoutingFacts:
     return replace(BASE, **changes)
 
@@ -78,6 +84,7 @@ LEAF_CASES = [
     ({"keywords": "can't"}, {"text": "I can’t"}, True, "curly-apostrophe-one-word"),
     # regex (case-insensitive search)
     ({"regex": r"order\s*#?\d{6}"}, {"text": "ORDER #123456 late"}, True, "regex-hit"),
+    ({"regex": r"\d{6}"}, {"text": "my order 123456 is late"}, True, "regex-searches-anywhere"),
     ({"regex": r"^hello$"}, {"text": "say hello"}, False, "regex-anchored-miss"),
     # hashtags: rule side with or without '#', any case
     ({"hashtags": "#refund"}, {}, True, "hashtag-with-hash"),
@@ -195,7 +202,9 @@ ACTION_CASES = [
     ([{"type": "set_queue", "queue": "Billing"}], {"queue_name": "Billing"},
      "set-queue-by-name"),
     ([{"type": "set_queue", "queue_id": 5}, {"type": "set_queue", "queue": "Billing"}],
-     {"queue_name": "Billing"}, "set-queue-replaces-id-and-name"),
+     {"queue_name": "Billing"}, "set-queue-by-name-replaces-id"),
+    ([{"type": "set_queue", "queue": "Billing"}, {"type": "set_queue", "queue_id": 5}],
+     {"queue_id": 5}, "set-queue-by-id-replaces-name"),
     ([{"type": "set_priority", "priority": 1}], {"priority": 1}, "set-priority"),
     ([{"type": "set_priority", "priority": "2"}], {"priority": 2}, "set-priority-text"),
     ([{"type": "add_tags", "tags": ["vip", "refund"]}], {"tags": ["vip", "refund"]},
@@ -224,7 +233,7 @@ ACTION_CASES = [
 def test_actions(actions: list[Any], expected: dict[str, Any]) -> None:
     decision = RoutingDecision()
     apply_actions(actions, decision)
-    assert asdict(decision) == {**asdict(RoutingDecision()), **expected}
+    assert asdict(decision) == {**UNDECIDED, **expected}
 
 
 BAD_ACTIONS = [
@@ -266,7 +275,10 @@ EVALUATION_CASES = [
      "later-rule-overrides-queue"),
     ([rule(1, queue(10), priority(3)), rule(2, priority(1))],
      {"queue_id": 10, "priority": 1, "matched_rule_ids": [1, 2]},
-     "later-rule-overrides-priority"),
+     "later-more-urgent-priority-wins"),
+    ([rule(1, priority(1)), rule(2, priority(2))],
+     {"priority": 1, "matched_rule_ids": [1, 2]},
+     "later-less-urgent-priority-never-softens"),
     ([rule(1, queue(10), stop=True), rule(2, queue(20), priority(1))],
      {"queue_id": 10, "matched_rule_ids": [1]}, "stop-processing-stops"),
     ([rule(1, tags("a")), rule(2, tags("b"), stop=True), rule(3, tags("c"))],
@@ -295,7 +307,7 @@ EVALUATION_CASES = [
 @pytest.mark.parametrize(("rules", "expected"), [c[:2] for c in EVALUATION_CASES],
                          ids=[c[2] for c in EVALUATION_CASES])
 def test_evaluate(rules: list[RuleView], expected: dict[str, Any]) -> None:
-    assert asdict(evaluate(rules, BASE)) == {**asdict(RoutingDecision()), **expected}
+    assert asdict(evaluate(rules, BASE)) == {**UNDECIDED, **expected}
 
 
 def test_evaluate_propagates_rule_errors_from_enabled_rules() -> None:
