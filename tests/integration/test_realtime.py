@@ -93,7 +93,10 @@ def test_event_published_in_a_rolled_back_transaction_is_never_delivered(
         time.sleep(0.5)
         presences = [data["presence"] for name, data in listener.received
                      if name == "agent.presence"]
-        assert presences == ["online"]
+        # Only what this test published counts: presence also changes when sockets of
+        # earlier tests close, which is not what is under test here.
+        assert "online" in presences
+        assert "on_call" not in presences
     finally:
         listener.client.disconnect()
 
