@@ -67,7 +67,8 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     # SimpleWorker runs jobs in-process: our jobs are short batches, and forking per
     # job would cost more than the work (and would need the engine re-made per child).
     worker = SimpleWorker(names, connection=rt.redis)
-    worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+    # The scheduler moves delayed jobs (outbound retries after 429/5xx) onto their queue.
+    worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
 
 
 def run_cron() -> None:

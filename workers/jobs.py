@@ -56,3 +56,19 @@ def dispatch_offers() -> int:
     from inbox.services.offers import dispatch
 
     return dispatch()
+
+
+def send_message(message_id: int) -> str:
+    """Send one outbound message through its channel; a retry schedules its own job."""
+    from inbox.services.outbound import send
+
+    outcome = send(message_id)
+    log.info("job %s: message %s %s", _job_id(), message_id, outcome)
+    return outcome
+
+
+def sweep_outbound() -> dict[str, int]:
+    """Outbound messages whose job was lost or cut short."""
+    from inbox.services.outbound import sweep_stuck
+
+    return sweep_stuck()

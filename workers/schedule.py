@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workers import jobs
-from workers.queues import DEFAULT, INGEST
+from workers.queues import DEFAULT, INGEST, OUTBOUND
 
 
 @dataclass(frozen=True)
@@ -23,4 +23,5 @@ SCHEDULE: list[Periodic] = [
     Periodic(jobs.sweep_sla, DEFAULT, 5),
     # Push mode: expiring offers move on to the next agent within a couple of seconds.
     Periodic(jobs.dispatch_offers, DEFAULT, 2),
+    Periodic(jobs.sweep_outbound, OUTBOUND, 60),
 ]

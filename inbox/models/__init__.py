@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models; migrations/ holds their Alembic revisions."""
 
 from inbox.models.base import Base, utcnow
+from inbox.models.canned import CannedResponse
 from inbox.models.cases import (
     CASE_STATUSES,
     OPEN_STATUSES,
@@ -25,6 +26,7 @@ from inbox.models.workspace import (
 __all__ = [
     "Base",
     "utcnow",
+    "CannedResponse",
     "CASE_STATUSES",
     "OPEN_STATUSES",
     "Case",

@@ -124,6 +124,8 @@ class Message(Base):
     send_status: Mapped[str | None] = mapped_column(String(20))
     send_error: Mapped[str | None] = mapped_column(Text)
     send_attempts: Mapped[int] = mapped_column(default=0)
+    # When send_status last changed: the outbound sweep finds jobs lost or cut short.
+    send_state_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class ConversationThread(Base):

@@ -18,9 +18,10 @@ from inbox.realtime.publish import SOCKETIO_CHANNEL
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
 from inbox.services.access import access_case, visible_queue_ids
-from inbox.services.errors import NotFound
+from inbox.services.errors import NotFound, ServiceError
 from inbox.services.presence import agent_connected, agent_disconnected
 from inbox.services.users import user_for_token
+from inbox.services.viewing import do_close_case, do_open_case, do_set_typing
 
 socketio = SocketIO()
 
@@ -58,6 +59,7 @@ def on_connect(auth: Any = None) -> bool:
 def on_disconnect(reason: Any = None) -> None:
     user = _connected.pop(request.sid, None)  # type: ignore[attr-defined]
     if user is not None:
+        _close_viewed_cases(user, request.sid)  # type: ignore[attr-defined]
         agent_disconnected(user.id)
 
 
@@ -96,4 +98,62 @@ def online_user_ids() -> list[int]:
     return sorted({user.id for user in _connected.values()})
 
 
+# sid -> ids of the cases that connection has open (case.view), for clean-up on disconnect
+_viewing: dict[str, set[int]] = {}
 
+
+def _case_id_of(data: Any) -> int | None:
+    case_id = data.get("case_id") if isinstance(data, dict) else None
+    return case_id if isinstance(case_id, int) and not isinstance(case_id, bool) else None
+
+
+@socketio.on("case.view")
+def on_case_view(data: Any) -> dict[str, Any]:
+    """Open a case: join its room, tell the others, learn who is already there."""
+    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    case_id = _case_id_of(data)
+    if user is None or case_id is None:
+        return {"ok": False, "error": "send {case_id: <int>}"}
+    try:
+        with unit_of_work() as session:
+            others = do_open_case(session, user, case_id, request.sid)  # type: ignore[attr-defined]
+    except NotFound:
+        return {"ok": False, "error": f"case {case_id} not found"}
+    join_room(case_room(case_id))
+    _viewing.setdefault(request.sid, set()).add(case_id)  # type: ignore[attr-defined]
+    return {"ok": True, "viewers": others}
+
+
+@socketio.on("case.typing")
+def on_case_typing(data: Any) -> dict[str, Any]:
+    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    case_id = _case_id_of(data)
+    typing = data.get("typing") if isinstance(data, dict) else None
+    if user is None or case_id is None or not isinstance(typing, bool):
+        return {"ok": False, "error": "send {case_id: <int>, typing: <bool>}"}
+    try:
+        with unit_of_work() as session:
+            do_set_typing(session, user, case_id, request.sid, typing)  # type: ignore[attr-defined]
+    except ServiceError as exc:
+        return {"ok": False, "error": exc.message}
+    return {"ok": True}
+
+
+@socketio.on("case.leave")
+def on_case_leave(data: Any) -> dict[str, Any]:
+    """Close a case: leave its room; the others see 'left' once no tab of ours has it."""
+    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    case_id = _case_id_of(data)
+    if user is None or case_id is None:
+        return {"ok": False, "error": "send {case_id: <int>}"}
+    leave_room(case_room(case_id))
+    _viewing.get(request.sid, set()).discard(case_id)  # type: ignore[attr-defined]
+    with unit_of_work() as session:
+        do_close_case(session, user, case_id, request.sid)  # type: ignore[attr-defined]
+    return {"ok": True}
+
+
+def _close_viewed_cases(user: User, sid: str) -> None:
+    for case_id in sorted(_viewing.pop(sid, set())):
+        with unit_of_work() as session:
+            do_close_case(session, user, case_id, sid)

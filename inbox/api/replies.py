@@ -1,0 +1,69 @@
+"""Replies, internal notes, resending and canned responses (docs/sending.md). Thin edges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inbox.api.auth import current_api_user
+from inbox.api.base import protected_blueprint
+from inbox.schemas.cases import MessageOut
+from inbox.schemas.replies import (
+    CannedArgs,
+    CannedIn,
+    CannedOut,
+    CannedPatch,
+    NoteIn,
+    NoteOut,
+    ReplyIn,
+)
+from inbox.services import canned, outbound, replies
+
+blp = protected_blueprint("replies", __name__, "Replies, notes and canned responses")
+
+
+@blp.route("/cases/<int:case_id>/reply", methods=["POST"])
+@blp.arguments(ReplyIn)
+@blp.response(201, MessageOut)
+def reply(body: dict[str, Any], case_id: int) -> Any:
+    return replies.reply(current_api_user(), case_id, body["text"], body["visibility"],
+                         confirm_public_contact_details=body["confirm_public_contact_details"])
+
+
+@blp.route("/cases/<int:case_id>/notes", methods=["POST"])
+@blp.arguments(NoteIn)
+@blp.response(201, NoteOut)
+def note(body: dict[str, Any], case_id: int) -> Any:
+    return replies.add_note(current_api_user(), case_id, body["text"])
+
+
+@blp.route("/messages/<int:message_id>/retry", methods=["POST"])
+@blp.response(202, MessageOut)
+def retry(message_id: int) -> Any:
+    return outbound.retry(current_api_user(), message_id)
+
+
+@blp.route("/canned-responses")
+@blp.arguments(CannedArgs, location="query")
+@blp.response(200, CannedOut(many=True))
+def list_canned(args: dict[str, Any]) -> Any:
+    return canned.find(args.get("q"))
+
+
+@blp.route("/canned-responses", methods=["POST"])
+@blp.arguments(CannedIn)
+@blp.response(201, CannedOut)
+def create_canned(body: dict[str, Any]) -> Any:
+    return canned.create(current_api_user(), body)
+
+
+@blp.route("/canned-responses/<int:canned_id>", methods=["PATCH"])
+@blp.arguments(CannedPatch)
+@blp.response(200, CannedOut)
+def update_canned(body: dict[str, Any], canned_id: int) -> Any:
+    return canned.update(current_api_user(), canned_id, body)
+
+
+@blp.route("/canned-responses/<int:canned_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_canned(canned_id: int) -> None:
+    canned.delete(current_api_user(), canned_id)

@@ -1,0 +1,32 @@
+"""outbound send state time
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-26 01:50:36.685433
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import inbox.models.base
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('send_state_at', inbox.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_messages_send_state_at'), ['send_state_at'], unique=False)
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_messages_send_state_at'))
+        batch_op.drop_column('send_state_at')
+
