@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,8 @@ from inbox.channels.base import (
     ProviderSecrets,
     VerificationFailed,
 )
+from inbox.channels.jsonbody import header as find_header
+from inbox.channels.jsonbody import load_json_object
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 _SIGNATURE_RE = re.compile(r"sha256=([0-9a-fA-F]{64})")
@@ -86,28 +87,6 @@ def _when(*candidates: Any) -> datetime:
     return datetime.now(UTC)
 
 
-def _load_object(body: bytes) -> dict[str, Any]:
-    """Decode a webhook body into a JSON object, or raise ParseFailed (never anything else)."""
-    try:
-        text = bytes(body).decode("utf-8")
-    except (UnicodeDecodeError, TypeError):
-        raise ParseFailed("body is not valid UTF-8") from None
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise ParseFailed("body JSON is nested too deeply") from None
-    except ValueError as exc:
-        raise ParseFailed(f"body is not valid JSON: {str(exc)[:120]}") from None
-    if not isinstance(data, dict):
-        raise ParseFailed(f"body JSON is a {type(data).__name__}, not an object")
-    return data
-
-
-def _header(headers: dict[str, str], name: str) -> str | None:
-    # Names should arrive lower-cased (InboundRequest); tolerate callers that did not.
-    return next((value for key, value in headers.items() if key.lower() == name), None)
-
-
 # --- handshake and signature ------------------------------------------------------------------
 
 
@@ -134,7 +113,7 @@ class MetaAdapter:
         secret = secrets.meta_app_secret
         if not secret:
             raise VerificationFailed("meta app secret is not configured", status=401)
-        header = _header(request.headers, SIGNATURE_HEADER)
+        header = find_header(request.headers, SIGNATURE_HEADER)
         if header is None:
             raise VerificationFailed("missing X-Hub-Signature-256 header", status=401)
         match = _SIGNATURE_RE.fullmatch(header.strip())
@@ -149,7 +128,7 @@ class MetaAdapter:
         return None  # no timestamp is signed; dedup by message id downstream (protocols.md 5.4)
 
     def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:
-        data = _load_object(body)
+        data = load_json_object(body)
         obj = data.get("object")
         entries = data.get("entry")
         if not isinstance(obj, str):

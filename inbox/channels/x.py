@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +23,8 @@ from inbox.channels.base import (
     ProviderSecrets,
     VerificationFailed,
 )
+from inbox.channels.jsonbody import header as find_header
+from inbox.channels.jsonbody import load_json_object
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 # base64 of a 32-byte SHA-256 digest is always 43 characters plus one "=".
@@ -100,27 +101,6 @@ def _from_created_at(value: Any) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _load_object(body: bytes) -> dict[str, Any]:
-    try:
-        text = bytes(body).decode("utf-8")
-    except (UnicodeDecodeError, TypeError):
-        raise ParseFailed("body is not valid UTF-8") from None
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise ParseFailed("body JSON is nested too deeply") from None
-    except ValueError as exc:
-        raise ParseFailed(f"body is not valid JSON: {str(exc)[:120]}") from None
-    if not isinstance(data, dict):
-        raise ParseFailed(f"body JSON is a {type(data).__name__}, not an object")
-    return data
-
-
-def _header(headers: dict[str, str], name: str) -> str | None:
-    # Names should arrive lower-cased (InboundRequest); tolerate callers that did not.
-    return next((value for key, value in headers.items() if key.lower() == name), None)
-
-
 def _sign(secret: str, message: bytes) -> str:
     digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
     return "sha256=" + base64.b64encode(digest).decode("ascii")
@@ -149,7 +129,7 @@ class XAdapter:
         secret = secrets.x_consumer_secret
         if not secret:
             raise VerificationFailed("x consumer secret is not configured", status=401)
-        header = _header(request.headers, SIGNATURE_HEADER)
+        header = find_header(request.headers, SIGNATURE_HEADER)
         if header is None:
             raise VerificationFailed("missing x-twitter-webhooks-signature header", status=401)
         match = _SIGNATURE_RE.fullmatch(header.strip())
@@ -164,7 +144,7 @@ class XAdapter:
         return None  # nothing time-bound is signed; dedup by tweet/DM id downstream
 
     def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:
-        data = _load_object(body)
+        data = load_json_object(body)
         raw_brand = data.get("for_user_id")
         brand = _s(raw_brand)
         if raw_brand is not None and not brand:
