@@ -1,0 +1,443 @@
+"""Shared helpers for benchmarks: processes, a fresh PostgreSQL database, an HTTP load
+generator, percentiles and the no-op RQ job baseline.
+
+Nothing here imports the application at module level: RQ workers import this module to
+run `noop`, and that must stay cheap.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
+NOOP_JOB = "bench.common.noop"  # by name: a script's own module is not importable by workers
+
+
+def noop() -> None:
+    """The cheapest possible RQ job: what a worker costs per job before any work."""
+    return None
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Linear-interpolated percentile (pct in 0..100) of unsorted values; NaN when empty."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100.0
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("nan")
+
+
+# --- processes --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Process:
+    """One child process with its output in a log file; stop() is safe to call twice."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        self.name = name
+        self.argv = argv
+        self.env = env
+        self.popen: subprocess.Popen[bytes] | None = None
+        fd, path = tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")
+        os.close(fd)
+        self.log = Path(path)
+        self.started_at = 0.0
+
+    @classmethod
+    def inbox(cls, name: str, args: list[str], env: dict[str, str]) -> Process:
+        return cls(name, [sys.executable, "-m", "inbox.cli", *args], env)
+
+    def start(self) -> Process:
+        with self.log.open("ab") as out:
+            self.started_at = time.monotonic()
+            self.popen = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=out,
+                                          stderr=subprocess.STDOUT)
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def wait(self, timeout: float) -> int:
+        assert self.popen is not None
+        return self.popen.wait(timeout=timeout)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        self.popen.send_signal(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(timeout=timeout)
+
+    def output(self, tail: int = 4000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+    def remove_log(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+
+def child_env(**values: str) -> dict[str, str]:
+    """The environment for app processes: ours, plus the repo on the import path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env.update(values)
+    return env
+
+
+def wait_http_ok(host: str, port: int, path: str, process: Process, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.running:
+            raise RuntimeError(f"{process.name} exited:\n{process.output()}")
+        try:
+            conn = http.client.HTTPConnection(host, port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+            conn.close()
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{process.name} did not answer {path} in {timeout}s:\n"
+                       f"{process.output()}")
+
+
+# --- a shared machine -------------------------------------------------------------------
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all cores)."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_quiet(max_wait: float, busy_cores: float = 0.3) -> float:
+    """Benchmarks share the machine: wait (at most max_wait seconds) until other work
+    keeps fewer than `busy_cores` cores busy; returns the last reading."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        began, busy = time.monotonic(), _busy_seconds()
+        time.sleep(1.0)
+        reading = (_busy_seconds() - busy) / (time.monotonic() - began)
+        if reading < busy_cores or time.monotonic() >= deadline:
+            return reading
+
+
+@dataclass
+class CpuUsage:
+    seconds: float
+    machine_cores: float  # cores busy on the whole machine, on average
+    our_cores: float  # this process, its children, our database's backends, redis-server
+    by_process: dict[str, float] = field(default_factory=dict)  # cores, by kind of process
+
+    @property
+    def other_cores(self) -> float:
+        return max(0.0, self.machine_cores - self.our_cores)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{name} {cores:.2f}" for name, cores in
+                          sorted(self.by_process.items(), key=lambda kv: -kv[1]) if cores >= 0.01)
+        return (f"cpu: {self.machine_cores:.2f} of {os.cpu_count()} cores busy, "
+                f"{self.our_cores:.2f} ours ({parts}), {self.other_cores:.2f} other processes")
+
+    def ms_per_item(self, items: int) -> dict[str, float]:
+        """CPU milliseconds each of our kinds of process spent per item: unlike a rate, this
+        barely moves when other work shares the machine."""
+        return {name: cores * self.seconds / items * 1000 for name, cores in
+                sorted(self.by_process.items(), key=lambda kv: -kv[1]) if items}
+
+    def per_item_summary(self, items: int, unit: str) -> str:
+        costs = self.ms_per_item(items)
+        parts = ", ".join(f"{name} {ms:.2f}" for name, ms in costs.items() if ms >= 0.005)
+        return f"cpu ms per {unit}: {sum(costs.values()):.2f} ({parts})"
+
+
+def _process_kind(cmdline: list[str], me: int, pid: int) -> str:
+    if pid == me:
+        return "bench"
+    if "inbox.cli" in cmdline:
+        after = cmdline[cmdline.index("inbox.cli") + 1:]
+        return f"inbox {after[0]}" if after else "inbox"
+    joined = " ".join(cmdline)
+    if joined.startswith("postgres"):
+        return "postgres"
+    if "redis-server" in joined:
+        return "redis"
+    return Path(cmdline[1] if len(cmdline) > 1 else cmdline[0]).name if cmdline else "?"
+
+
+class CpuWatch:
+    """How busy the machine was during a phase, and how much of that was not us."""
+
+    def __init__(self, database: str | None = None) -> None:
+        self.database = database
+        self.began = 0.0
+        self.busy = 0.0
+        self.ours: dict[int, tuple[str, float]] = {}
+
+    def _our_processes(self) -> dict[int, tuple[str, float]]:
+        import psutil
+
+        me = psutil.Process()
+        procs = [me, *me.children(recursive=True)]
+        for proc in psutil.process_iter(["name", "cmdline"]):
+            cmdline = " ".join(proc.info.get("cmdline") or ())
+            if (self.database and self.database in cmdline
+                    or (proc.info.get("name") or "").startswith("redis-server")):
+                procs.append(proc)
+        times: dict[int, tuple[str, float]] = {}
+        for proc in procs:
+            try:
+                cpu = proc.cpu_times()
+                kind = _process_kind(proc.cmdline(), me.pid, proc.pid)
+            except psutil.Error:
+                continue
+            times[proc.pid] = (kind, cpu.user + cpu.system)
+        return times
+
+    def start(self) -> CpuWatch:
+        self.ours = self._our_processes()
+        self.began, self.busy = time.monotonic(), _busy_seconds()
+        return self
+
+    def stop(self) -> CpuUsage:
+        seconds = max(time.monotonic() - self.began, 1e-6)
+        machine = _busy_seconds() - self.busy
+        by_process: dict[str, float] = {}
+        for pid, (kind, cpu) in self._our_processes().items():
+            used = max(0.0, cpu - self.ours.get(pid, (kind, 0.0))[1]) / seconds
+            by_process[kind] = by_process.get(kind, 0.0) + used
+        return CpuUsage(seconds, machine / seconds, sum(by_process.values()), by_process)
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_database(admin_url: str = DEFAULT_PG_ADMIN_URL,
+                   prefix: str = "bench") -> Iterator[str]:
+    """CREATE a uniquely named database, yield its SQLAlchemy URL, DROP it afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin_url.rpartition("/")
+    url = f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield url
+    finally:
+        from inbox import runtime
+
+        if runtime._current is not None:  # our own pooled connections first
+            runtime._current.db.dispose()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- HTTP load --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    label: str
+    count: int
+    seconds: float
+    latencies: list[float]
+    statuses: Counter[int]
+    errors: Counter[str]
+
+    @property
+    def rate(self) -> float:
+        return rate(len(self.latencies), self.seconds)
+
+    @property
+    def p50_ms(self) -> float:
+        return percentile(self.latencies, 50) * 1000
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(self.latencies, 99) * 1000
+
+    @property
+    def ok(self) -> int:
+        return sum(n for status, n in self.statuses.items() if 200 <= status < 300)
+
+    def summary(self) -> str:
+        return (f"{self.label}: {self.count} requests in {self.seconds:.2f}s = "
+                f"{self.rate:,.0f}/s, p50 {self.p50_ms:.1f} ms, p99 {self.p99_ms:.1f} ms, "
+                f"statuses {dict(self.statuses)}"
+                + (f", errors {dict(self.errors)}" if self.errors else ""))
+
+
+def run_load(host: str, port: int, requests: Sequence[Request], concurrency: int,
+             label: str, timeout: float = 300.0) -> LoadResult:
+    """Send every request once from `concurrency` threads, each on its own keep-alive
+    connection; a request that fails on the connection is counted, not retried."""
+    counter = itertools.count()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    errors: Counter[str] = Counter()
+    deadline = time.monotonic() + timeout
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        mine: list[float] = []
+        my_statuses: Counter[int] = Counter()
+        my_errors: Counter[str] = Counter()
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    index = next(counter)
+                if index >= len(requests):
+                    break
+                req = requests[index]
+                began = time.perf_counter()
+                try:
+                    conn.request(req.method, req.path, body=req.body, headers=req.headers)
+                    response = conn.getresponse()
+                    response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    my_errors[type(exc).__name__] += 1
+                    conn.close()
+                    conn = http.client.HTTPConnection(host, port, timeout=30)
+                    continue
+                mine.append(time.perf_counter() - began)
+                my_statuses[response.status] += 1
+        finally:
+            conn.close()
+            with lock:
+                latencies.extend(mine)
+                statuses.update(my_statuses)
+                errors.update(my_errors)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.1, deadline - time.monotonic() + 35))
+    seconds = time.perf_counter() - began
+    if any(thread.is_alive() for thread in threads):
+        errors["client_threads_still_running"] += 1
+    return LoadResult(label, len(requests), seconds, latencies, statuses, errors)
+
+
+# --- RQ ---------------------------------------------------------------------------------
+
+
+@dataclass
+class JobRate:
+    label: str
+    jobs: int
+    seconds: float  # first job taken -> last job finished (process start-up excluded)
+    wall_seconds: float  # process start -> last job finished
+    cpu: CpuUsage | None = None
+
+    @property
+    def rate(self) -> float:
+        return rate(self.jobs, self.seconds)
+
+    def summary(self) -> str:
+        return (f"{self.label}: {self.jobs} no-op jobs in {self.seconds:.2f}s = "
+                f"{self.rate:,.0f} jobs/s (with process start-up: "
+                f"{rate(self.jobs, self.wall_seconds):,.0f} jobs/s)"
+                + (f"\n    {self.cpu.summary()}\n    {self.cpu.per_item_summary(self.jobs, 'job')}"
+                   if self.cpu else ""))
+
+
+def noop_job_rate(redis_url: str, jobs: int, label: str, worker_argv: list[str],
+                  env: dict[str, str], queue_name: str = "bench-noop",
+                  timeout: float = 300.0, watch: CpuWatch | None = None) -> JobRate:
+    """Enqueue `jobs` no-op jobs, start one burst worker and time it draining them."""
+    from redis import Redis
+    from rq import Queue
+
+    redis = Redis.from_url(redis_url)
+    queue = Queue(queue_name, connection=redis)
+    queue.empty()
+    for start in range(0, jobs, 1000):
+        with redis.pipeline() as pipe:
+            queue.enqueue_many([Queue.prepare_data(NOOP_JOB, result_ttl=600)
+                                for _ in range(start, min(jobs, start + 1000))], pipeline=pipe)
+            pipe.execute()
+    assert queue.count == jobs, f"expected {jobs} queued no-op jobs, found {queue.count}"
+    finished_before = queue.finished_job_registry.count
+    if watch is not None:
+        watch.start()
+    worker = Process(label.replace(" ", "-"), [*worker_argv, queue_name], env).start()
+    first = done = 0.0
+    usage: CpuUsage | None = None
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            if not first and queue.count < jobs:
+                first = now
+            if queue.finished_job_registry.count - finished_before >= jobs:
+                done = now
+                usage = watch.stop() if watch is not None else None
+                break
+            if not worker.running and queue.count > 0:
+                raise RuntimeError(f"{label} worker exited early:\n{worker.output()}")
+            time.sleep(0.005)
+        else:
+            raise RuntimeError(f"{label}: {jobs} no-op jobs not done in {timeout}s")
+        worker.wait(timeout=30)
+    finally:
+        worker.stop()
+        worker.remove_log()
+        queue.empty()
+        redis.close()
+    return JobRate(label, jobs, done - first, done - worker.started_at, usage)
