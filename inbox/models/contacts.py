@@ -25,8 +25,9 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Loaded when read (the contact panel), not on every fetch: ingestion never needs them.
     identities: Mapped[list[ContactIdentity]] = relationship(
-        back_populates="contact", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="contact", lazy="select", cascade="all, delete-orphan"
     )
 
 

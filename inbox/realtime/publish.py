@@ -101,8 +101,9 @@ def _emit(event: Event) -> None:
     if manager is None:
         log.warning("real-time emitter not configured; dropped %s", event.name)
         return
-    for room in event.rooms:
-        manager.emit(event.name, event.payload, room=room, namespace="/")
+    # One message for all rooms: one Redis publish, and a client in several of the
+    # rooms (queue and supervisors) gets the event once.
+    manager.emit(event.name, event.payload, room=list(event.rooms), namespace="/")
 
 
 @sa_event.listens_for(Session, "after_commit")

@@ -23,7 +23,7 @@ from inbox.runtime import current
 from inbox.services import cases as case_states
 from inbox.services import sla
 from inbox.services.contacts import resolve_contact
-from inbox.services.dbutil import insert_ignore
+from inbox.services.dbutil import insert_ignore, insert_ignore_returning
 from inbox.services.enrichment import Enrichment, enrich
 from inbox.services.routing import RoutingTable, decide, resolve_queue
 from inbox.services.rule_engine import RoutingFacts
@@ -68,7 +68,8 @@ def _email_thread_key(session: Session, channel: Channel, msg: NormalizedMessage
 def _thread_key(session: Session, channel: Channel, msg: NormalizedMessage) -> str:
     if msg.channel_kind == "email":
         return _email_thread_key(session, channel, msg)
-    if msg.parent_external_id:
+    if msg.parent_external_id and not (msg.thread_key or "").endswith(msg.parent_external_id):
+        # (A top-level comment's parent is the post its thread key already names.)
         # A reply to a reply joins its parent's conversation even where the platform
         # names no conversation id (X v1.1 payloads), so deep chains stay one case.
         parent_key = session.scalar(select(Message.thread_key).where(
@@ -112,7 +113,7 @@ def _insert_message(
         facts["rating"] = msg.rating
     facts["author"] = {"name": msg.author.name, "handle": msg.author.handle,
                        "url": msg.author.url}
-    new_id = insert_ignore(session, Message, {
+    return insert_ignore_returning(session, Message, {
         "channel_id": channel.id, "external_id": msg.external_id[:255],
         "contact_id": contact.id if contact else None, "delivery_id": delivery_id,
         "direction": "out" if msg.is_echo else "in", "visibility": msg.visibility,
@@ -125,7 +126,6 @@ def _insert_message(
         "facts": facts, "monitored": monitored, "send_attempts": 0,
         "send_status": "sent" if msg.is_echo else None,
     }, conflict=("channel_id", "external_id"))
-    return session.get(Message, new_id) if new_id is not None else None
 
 
 def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
@@ -240,7 +240,9 @@ def take_in_message(session: Session, routing: RoutingTable, watch_terms: list[s
     if case.last_message_at is None or msg.sent_at > case.last_message_at:
         case.last_message_at = msg.sent_at
     if outcome is MessageOutcome.APPENDED:
-        case_states.record_event(session, case, "message_received",
-                                 from_status=case.status, data={"message_id": message.id})
+        # The message itself is the record; lists still hear that the case moved.
+        publish(session, "case.updated", {**case_states.case_summary(case),
+                                          "change": "message_received", "actor_id": None},
+                case_states.case_rooms(case))
     publish(session, "message.created", message_payload(message), case_states.case_rooms(case))
     return outcome

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage, ParseFailed
@@ -22,12 +23,14 @@ from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
 from inbox.services.channels import channel_for
 from inbox.services.conversations import MessageOutcome, take_in_message
-from inbox.services.ingest_trigger import drain_started
+from inbox.services.ingest_trigger import drain_started, request_drain
 from inbox.services.routing import RoutingTable, load_routing_table
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
+# Deliveries per transaction: big enough to amortize a commit, small enough that
+# concurrent workers do not wait long on each other's thread and contact locks.
+BATCH_SIZE = 50
 
 # The channel kinds a provider's messages may belong to.
 PROVIDER_KINDS: dict[str, tuple[str, ...]] = {
@@ -76,45 +79,75 @@ def _channel_for_message(
     return ctx.channel(message.channel_kind, message.channel_external_id)
 
 
-def _ingest_delivery(ctx: BatchContext, delivery: Delivery) -> None:
+@dataclass
+class DeliveryOutcome:
+    state: str
+    outcome: dict[str, Any]
+    error: str | None = None
+    channel_id: int | None = None
+
+
+def _ingest_delivery(ctx: BatchContext, delivery: Delivery) -> DeliveryOutcome:
     adapter = adapter_for(delivery.provider)
     headers = dict(delivery.headers or {})
     headers.setdefault("content-type", delivery.content_type)
     result = adapter.parse(delivery.body, headers)
     outcomes: dict[str, int] = {}
     unmatched: set[str] = set()
+    channel_id = delivery.channel_id
     for message in result.messages:
         channel = _channel_for_message(ctx, delivery, message)
         if channel is None:
             unmatched.add(f"{message.channel_kind}:{message.channel_external_id}")
             continue
-        if delivery.channel_id is None and len(result.messages) == 1:
-            delivery.channel_id = channel.id
+        if channel_id is None and len(result.messages) == 1:
+            channel_id = channel.id
         outcome: MessageOutcome = take_in_message(ctx.session, ctx.routing, ctx.watch_terms,
                                                   channel, message, delivery.id)
         outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
-    delivery.outcome = {"messages": outcomes, "ignored": result.ignored[:50],
-                        "unmatched": sorted(unmatched)}
+    summary = {"messages": outcomes, "ignored": result.ignored[:50],
+               "unmatched": sorted(unmatched)}
     if unmatched and not outcomes:
-        delivery.state = "unmatched"
-        delivery.error = "no connected channel for " + ", ".join(sorted(unmatched))
-    elif not result.messages:
-        delivery.state = "ignored"
-    else:
-        delivery.state = "processed"
+        return DeliveryOutcome("unmatched", summary,
+                               "no connected channel for " + ", ".join(sorted(unmatched)))
+    return DeliveryOutcome("processed" if result.messages else "ignored", summary,
+                           channel_id=channel_id)
 
 
-def _process(ctx: BatchContext, delivery: Delivery) -> None:
-    delivery.attempts += 1
+# Lock trouble between concurrent workers (deadlock, serialization, lock not available):
+# nothing is wrong with the delivery, so it stays pending and is taken again.
+TRANSIENT_SQLSTATES = {"40P01", "40001", "55P03"}
+MAX_TRANSIENT_ATTEMPTS = 10
+
+
+def _is_transient(exc: Exception) -> bool:
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and (
+        code in TRANSIENT_SQLSTATES or "database is locked" in str(exc))
+
+
+def _process(ctx: BatchContext, delivery: Delivery) -> bool:
+    """Ingest one delivery in its own SAVEPOINT; returns False if it must be taken again.
+    The delivery row itself is written once, after the savepoint."""
     try:
         with ctx.session.begin_nested(), event_scope(ctx.session):
-            _ingest_delivery(ctx, delivery)
+            done = _ingest_delivery(ctx, delivery)
     except ParseFailed as exc:
-        delivery.state, delivery.error = "failed", f"cannot parse: {exc}"[:2000]
+        done = DeliveryOutcome("failed", {}, f"cannot parse: {exc}"[:2000])
     except Exception as exc:  # kept and replayable, never silently dropped
+        if _is_transient(exc) and delivery.attempts + 1 < MAX_TRANSIENT_ATTEMPTS:
+            log.info("delivery %s met a concurrent worker (%s); taken again",
+                     delivery.id, type(exc).__name__)
+            delivery.attempts += 1
+            return False
         log.exception("delivery %s failed", delivery.id)
-        delivery.state, delivery.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        done = DeliveryOutcome("failed", {}, f"{type(exc).__name__}: {exc}"[:2000])
+    delivery.attempts += 1
+    delivery.state, delivery.outcome, delivery.error = done.state, done.outcome, done.error
+    if done.channel_id is not None:
+        delivery.channel_id = done.channel_id
     delivery.processed_at = utcnow()
+    return True
 
 
 def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
@@ -128,9 +161,10 @@ def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
             routing=load_routing_table(session),
             watch_terms=list(session.scalars(select(WatchTerm.term).order_by(WatchTerm.id))),
         )
-        for delivery in deliveries:
-            _process(ctx, delivery)
-        return len(deliveries)
+        retry = [d.id for d in deliveries if not _process(ctx, d)]
+    if retry:
+        request_drain(force=True)
+    return len(deliveries)
 
 
 def drain(batch_size: int = BATCH_SIZE, on_full_batch: Any = None) -> int:

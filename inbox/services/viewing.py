@@ -3,13 +3,16 @@
 State lives in Redis so every web process sees it: one hash per case, one field
 per Socket.IO connection (an agent may have the case open in two tabs). Each
 change is announced to the case's room as the catalogued `case.viewing` event.
-The hashes expire on their own, so a web process that dies cannot leave ghosts
-for longer than VIEWING_TTL. See docs/desk.md.
+Desks say again that they are there every FRESH_FOR / 3 seconds; an entry not
+renewed for FRESH_FOR (its web process died before it could say "left") no longer
+counts, and a case's hash expires after VIEWING_TTL without any change. See
+docs/desk.md.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +26,7 @@ from inbox.services.access import access_case, visible_queue_ids
 from inbox.services.errors import ValidationFailed
 
 VIEWING_TTL = 3600  # seconds a case's viewer list survives without any change
+FRESH_FOR = 120  # seconds an entry counts without being renewed
 STATES = ("viewing", "typing", "left")
 
 
@@ -44,10 +48,14 @@ def _entries(case_id: int) -> dict[str, dict[str, Any]]:
 def viewers(case_id: int) -> list[dict[str, Any]]:
     """Everyone with the case open, one entry per user; typing wins over viewing."""
     by_user: dict[int, dict[str, Any]] = {}
+    oldest = time.time() - FRESH_FOR
     for entry in _entries(case_id).values():
+        if entry.get("at", 0) < oldest:
+            continue
         seen = by_user.get(entry["user_id"])
         if seen is None or entry["state"] == "typing":
-            by_user[entry["user_id"]] = {"case_id": case_id, **entry}
+            by_user[entry["user_id"]] = {"case_id": case_id, "user_id": entry["user_id"],
+                                         "name": entry["name"], "state": entry["state"]}
     return sorted(by_user.values(), key=lambda v: v["user_id"])
 
 
@@ -59,16 +67,21 @@ def _announce(session: Session, case_id: int, user: User, state: str) -> None:
 
 def _store(case_id: int, sid: str, user: User, state: str) -> None:
     redis = current().redis
-    value = json.dumps({"user_id": user.id, "name": user.name, "state": state})
+    value = json.dumps({"user_id": user.id, "name": user.name, "state": state,
+                        "at": time.time()})
     redis.hset(_key(case_id), sid, value)
     redis.expire(_key(case_id), VIEWING_TTL)
 
 
 def do_open_case(session: Session, user: User, case_id: int, sid: str) -> list[dict[str, Any]]:
-    """`user` opened the case on connection `sid`: announce it, return the others there."""
+    """`user` has the case open on connection `sid` (again: a renewal): announce it when
+    it is news, and return the others there."""
     access_case(session, user, case_id)  # the same 404 as a missing case
-    _store(case_id, sid, user, "viewing")
-    _announce(session, case_id, user, "viewing")
+    previous = _entries(case_id).get(sid)
+    state = previous["state"] if previous else "viewing"
+    _store(case_id, sid, user, state)
+    if previous is None:
+        _announce(session, case_id, user, state)
     return [v for v in viewers(case_id) if v["user_id"] != user.id]
 
 

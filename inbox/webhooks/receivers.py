@@ -48,8 +48,7 @@ def _accepted(delivery_id: int) -> Response:
 
 
 def _receive(provider: str, channel_id: int | None = None) -> Response:
-    delivery = do_accept_delivery(provider, _inbound(), channel_id)
-    return _accepted(delivery.id)
+    return _accepted(do_accept_delivery(provider, _inbound(), channel_id))
 
 
 @blp.get("/meta")
@@ -109,6 +108,5 @@ def generic(channel_id: int) -> Response:
     from inbox.channels.generic import validate_body
 
     inbound = _inbound()
-    delivery = do_accept_delivery("generic", inbound, channel_id,
-                                  precheck=lambda: validate_body(inbound.body))
-    return _accepted(delivery.id)
+    return _accepted(do_accept_delivery("generic", inbound, channel_id,
+                                        precheck=lambda: validate_body(inbound.body)))

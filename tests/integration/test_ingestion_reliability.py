@@ -115,3 +115,56 @@ def test_environment_keeps_secrets_out_of_delivery_headers(client: Any, runtime:
         stored = session.scalars(select(Delivery)).one().headers
     assert "cookie" not in stored and "authorization" not in stored
     assert os.environ["META_APP_SECRET"] not in str(stored)
+
+
+def meta_batch(comments: list[tuple[int, int, int]]) -> bytes:
+    """One delivery carrying several comments: (comment, post, author) each."""
+    now = int(time.time())
+    return compact({"object": "page", "entry": [{"id": PAGE_ID, "time": now, "changes": [
+        {"field": "feed", "value": {
+            "from": {"id": f"au{author}", "name": f"Author {author}"}, "item": "comment",
+            "verb": "add", "post_id": f"{PAGE_ID}_{post}", "comment_id": f"{post}_{comment}",
+            "parent_id": f"{PAGE_ID}_{post}", "created_time": now,
+            "message": f"Problem number {comment}, still not fixed"}}
+        for comment, post, author in comments]}]})
+
+
+def test_two_workers_crossing_threads_and_authors_lose_nothing(
+    runtime: Any, client: Any
+) -> None:
+    """Deliveries that touch the same threads and authors in opposite orders: the
+    workers may collide on locks, yet every message lands once and none is failed."""
+    import random
+
+    make_queue("Social care")
+    make_channel("facebook", "Acme", external_id=PAGE_ID)
+    rng = random.Random(3)
+    comments = [(n, rng.randrange(6), rng.randrange(8)) for n in range(120)]
+    for start in range(0, len(comments), 6):
+        chunk = comments[start:start + 6]
+        for body in (meta_batch(chunk), meta_batch(list(reversed(chunk)))):
+            assert client.post("/webhooks/meta", data=body,
+                               headers=meta_headers(body)).status_code == 200
+    script = ("from inbox import runtime; runtime.start()\n"
+              "from inbox.services.ingest import process_batch\n"
+              "import time\n"
+              "for _ in range(400):\n"
+              "    if not process_batch(10): time.sleep(0.05)\n"
+              "    from inbox.runtime import unit_of_work\n"
+              "    from inbox.models import Delivery\n"
+              "    from sqlalchemy import select, func\n"
+              "    with unit_of_work() as s:\n"
+              "        if not s.scalar(select(func.count(Delivery.id)).where("
+              "Delivery.state == 'pending')): break\n")
+    workers = [subprocess.Popen([sys.executable, "-c", script], env=process_env(runtime),
+                                cwd=ROOT) for _ in range(2)]
+    for worker in workers:
+        assert worker.wait(timeout=300) == 0
+    with unit_of_work() as session:
+        states = dict(session.execute(select(Delivery.state, func.count(Delivery.id))
+                                      .group_by(Delivery.state)).all())
+        cases_ = session.scalar(select(func.count(Case.id)))
+    distinct_threads = {(post, author) for _, post, author in comments}
+    assert states == {"processed": 40}
+    assert totals()[0] == 120
+    assert cases_ == len(distinct_threads)
