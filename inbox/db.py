@@ -37,8 +37,11 @@ def make_engine(database_url: str) -> Engine:
             dbapi_connection.isolation_level = None
 
         return engine
-    # Enough connections for a web process's threads; the rest wait on the pool.
-    return create_engine(database_url, pool_size=20, max_overflow=50, pool_pre_ping=True)
+    # Enough connections for a web process's threads; the rest wait on the pool. No
+    # pre-ping: it costs a round trip on every request. A connection found dead is
+    # reported as a disconnect, SQLAlchemy then discards the whole pool, and the edge
+    # answers 503 once (webhook providers retry).
+    return create_engine(database_url, pool_size=20, max_overflow=50, pool_recycle=1800)
 
 
 class Database:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -57,6 +58,12 @@ def handle_stale(exc: StaleDataError) -> Response:
     )
 
 
+def handle_database_unavailable(exc: OperationalError) -> Response:
+    """The database went away (restart, failover): a clear 503, never a 500."""
+    return error_response(503, "database_unavailable",
+                          "the database is not reachable right now; retry shortly")
+
+
 def handle_csrf(exc: CSRFError) -> Response | HTTPException:
     if not _wants_json():
         return exc
@@ -67,4 +74,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle_service_error)
     app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_exception)

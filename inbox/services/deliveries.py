@@ -32,6 +32,7 @@ KEPT_HEADERS = (
     "i-twilio-idempotency-token",
 )
 VERIFY_FAILURES_KEY = "inbox:webhooks:verification-failures"
+_INSERT_DELIVERY = insert(Delivery).returning(Delivery.id)
 
 
 class StorageUnavailable(ServiceError):
@@ -107,8 +108,8 @@ def do_accept_delivery(
         headers["x-inbox-url"] = inbound.url  # Twilio signs the URL; replay needs it
     try:
         with unit_of_work() as session:
-            # A plain INSERT … RETURNING: this is the hottest write of the service.
-            delivery_id = session.execute(insert(Delivery).values(
+            # A plain INSERT … RETURNING, compiled once: the hottest write of the service.
+            delivery_id = session.execute(_INSERT_DELIVERY, dict(
                 provider=provider, channel_id=channel_id, headers=headers, body=inbound.body,
                 content_type=inbound.headers.get("content-type", ""), verified=True,
                 state="failed" if problems else "pending", replay_key=replay_key,
@@ -116,7 +117,7 @@ def do_accept_delivery(
                 received_at=utcnow(),
                 error=("invalid body: " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
                 if problems else None,
-            ).returning(Delivery.id)).scalar_one()
+            )).scalar_one()
             if not problems:
                 after_commit(session, request_drain)
     except IntegrityError:

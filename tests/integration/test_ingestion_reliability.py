@@ -50,6 +50,10 @@ def test_webhook_answers_503_when_the_database_is_down(runtime: Any, tmp_path: P
                                  headers=meta_headers(body), timeout=30)
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "storage_unavailable"
+        api = requests.get(server.url + "/api/v1/cases", timeout=30,
+                           headers={"Authorization": "Bearer inbx_anything"})
+        assert api.status_code == 503
+        assert api.json()["error"]["code"] == "database_unavailable"
     finally:
         server.stop()
 
