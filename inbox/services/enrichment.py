@@ -3,7 +3,8 @@
 Fields (see docs/enrichment.md):
 
 * ``sentiment`` -- VADER compound score in [-1, 1] (English-centric; other languages score ~0).
-* ``language`` -- ISO 639-1 code. A provider hint wins; otherwise langdetect (seeded, locked),
+* ``language`` -- ISO 639-1 code. A provider hint wins; otherwise py3langid (a fixed naive
+  Bayes model: deterministic, ~20 µs a message, where langdetect took ~2 ms),
   ``None`` for texts under 3 words or 20 letters, or when detection is unsure.
 * ``hashtags`` / ``mentions`` -- lower-cased, unique, in order; never taken from URLs or emails.
 * ``intent`` -- first matching rule wins:
@@ -35,9 +36,8 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from langdetect import DetectorFactory, detect_langs
-from langdetect.lang_detect_exception import LangDetectException
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 __all__ = [
@@ -125,10 +125,8 @@ def sentiment_score(text: str) -> float:
 
 # --- language -----------------------------------------------------------------------------
 
-# langdetect samples n-grams at random; a fixed seed makes it repeatable. Its lazy profile
-# loading is not thread-safe, hence the lock around every call.
-DetectorFactory.seed = 0
-_langdetect_lock = threading.Lock()
+_identifier: Any = None
+_identifier_lock = threading.Lock()
 _MIN_WORDS, _MIN_LETTERS, _MIN_CONFIDENCE = 3, 20, 0.7
 # Legacy codes some providers still send, mapped to their current ISO 639-1 code.
 _LEGACY_CODES = {"iw": "he", "in": "id", "ji": "yi"}
@@ -151,14 +149,21 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     words = _WORD.findall(body)
     if len(words) < _MIN_WORDS or sum(len(w) for w in words) < _MIN_LETTERS:
         return None
-    try:
-        with _langdetect_lock:
-            candidates = detect_langs(body)
-    except LangDetectException:
+    language, probability = _language_identifier().classify(body)
+    if probability < _MIN_CONFIDENCE:
         return None
-    if not candidates or candidates[0].prob < _MIN_CONFIDENCE:
-        return None
-    return _normalize_hint(candidates[0].lang)  # "zh-cn" -> "zh"
+    return _normalize_hint(str(language))
+
+
+def _language_identifier() -> Any:
+    """The model loads once (a few hundred ms), on first use rather than at import."""
+    global _identifier
+    with _identifier_lock:
+        if _identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _identifier
 
 
 # --- influence ----------------------------------------------------------------------------
