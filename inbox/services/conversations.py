@@ -149,10 +149,12 @@ def _is_listening_only(msg: NormalizedMessage, enrichment: Enrichment) -> bool:
 
 def _open_case(session: Session, routing: RoutingTable, channel: Channel,
                msg: NormalizedMessage, enrichment: Enrichment, contact: Contact | None,
-               thread: ConversationThread, previous: Case | None) -> Case | None:
+               thread: ConversationThread, previous: Case | None
+               ) -> tuple[Case | None, str | None]:
+    """The new case (None: monitor only) and the acknowledgement template to send."""
     decision = decide(routing, _facts(channel, msg, enrichment, contact))
     if decision.monitor_only:
-        return None
+        return None, None
     queue_id = resolve_queue(routing, decision, channel.kind)
     subject = (msg.subject or msg.text or msg.kind).strip().replace("\n", " ")[:200]
     case = Case(
@@ -175,7 +177,7 @@ def _open_case(session: Session, routing: RoutingTable, channel: Channel,
         case_states.do_escalate(session, case, None, decision.escalate_reason)
     publish(session, "case.created", case_states.case_summary(case),
             case_states.case_rooms(case))
-    return case
+    return case, decision.acknowledgement
 
 
 def take_in_message(session: Session, routing: RoutingTable, watch_terms: list[str],
@@ -217,6 +219,7 @@ def take_in_message(session: Session, routing: RoutingTable, watch_terms: list[s
     thread = _lock_thread(session, channel, key)
     case = session.get(Case, thread.case_id) if thread.case_id else None
     outcome = MessageOutcome.APPENDED
+    acknowledgement: str | None = None
     window = timedelta(days=current().settings.reopen_window_days)
     if case is not None and case.status in case_states.OPEN:
         if case.status == "pending":
@@ -229,7 +232,8 @@ def take_in_message(session: Session, routing: RoutingTable, watch_terms: list[s
         case_states.do_reopen(session, case, None, "the customer wrote again")
         outcome = MessageOutcome.REOPENED
     else:
-        case = _open_case(session, routing, channel, msg, enrichment, contact, thread, case)
+        case, acknowledgement = _open_case(session, routing, channel, msg, enrichment,
+                                           contact, thread, case)
         if case is None:
             message.monitored = True
             publish(session, "message.created", message_payload(message), ["supervisors"])
@@ -245,4 +249,8 @@ def take_in_message(session: Session, routing: RoutingTable, watch_terms: list[s
                                           "change": "message_received", "actor_id": None},
                 case_states.case_rooms(case))
     publish(session, "message.created", message_payload(message), case_states.case_rooms(case))
+    if acknowledgement:
+        from inbox.services.acknowledgements import do_acknowledge  # it builds on replies
+
+        do_acknowledge(session, case, acknowledgement)
     return outcome

@@ -135,7 +135,7 @@ def _record_sent(session: Session, message_id: int, platform_id: str) -> None:
     message.send_state_at = sent_at
     session.flush()
     _announce(session, message)
-    if case is not None:
+    if case is not None and message.author_id is not None:  # an automatic note is no answer
         sla.agent_responded(session, case, sent_at)
         author = session.get(User, message.author_id) if message.author_id else None
         case_states.record_event(session, case, "agent_replied", actor=author,

@@ -490,3 +490,32 @@ def test_sweep_requeues_a_lost_job_and_fails_a_send_cut_short(
     assert statuses[cut.json["id"]][0] == "failed"
     assert "interrupted" in (statuses[cut.json["id"]][1] or "")
     assert len(graph.calls("POST")) == 1  # the interrupted one is not posted twice
+
+
+def test_rule_acknowledges_automatically_once_per_contact_and_window(
+    runtime: Any, client: Any, api_as: Any, supervisor_sam: Any, graph: FakePlatform,
+) -> None:
+    api_as(supervisor_sam).post("/api/v1/rules", json={
+        "name": "Say we have it", "stop_processing": False, "conditions": {},
+        "actions": [{"type": "auto_acknowledge",
+                     "template": "Thanks {{contact.first_name}}, we are on it."}]})
+    case_id = facebook_case(client)
+    graph.script("POST", f"/v21.0/{COMMENT_ID}/comments", Reply(200, {"id": OUR_COMMENT_ID}))
+    run_outbound(runtime)
+    [ack] = outbound_messages()
+    assert ack.author_id is None and ack.case_id == case_id and ack.send_status == "sent"
+    assert ack.text == "Thanks Zoë, we are on it."
+    with unit_of_work() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        assert case.first_responded_at is None  # an automatic note is not an answer
+        kinds = list(session.scalars(select(CaseEvent.kind).where(
+            CaseEvent.case_id == case_id)))
+    assert "auto_acknowledged" in kinds
+    from inbox.services.acknowledgements import do_acknowledge
+
+    with unit_of_work() as session:  # the same customer again, within the window
+        case = session.get(Case, case_id)
+        assert case is not None
+        assert do_acknowledge(session, case, "Thanks again!") is None
+    assert len(outbound_messages()) == 1
