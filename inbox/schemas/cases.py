@@ -23,6 +23,7 @@ class MessageOut(Schema):
     visibility = fields.String()
     kind = fields.String()
     text = fields.String()
+    html = fields.String(allow_none=True)  # raw; the desk sanitizes it (DOMPurify) to show
     subject = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
     parent_external_id = fields.String(allow_none=True)
@@ -53,6 +54,7 @@ class CaseOut(Schema):
     next_response_due_at = fields.AwareDateTime(allow_none=True)
     resolution_due_at = fields.AwareDateTime(allow_none=True)
     sla_due_at = fields.AwareDateTime(allow_none=True)
+    sla_warn_at = fields.AwareDateTime(allow_none=True)
     first_responded_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
     disposition = fields.String(allow_none=True)

@@ -1,0 +1,68 @@
+// The live connection (Socket.IO over WebSocket, authenticated by the session cookie).
+// On every (re)connect the desk reloads what it shows from the API before trusting
+// events again: events are notifications, the API is the truth (docs/realtime.md).
+
+import { io } from "socket.io-client";
+import { get } from "../lib/api.js";
+
+export const SERVER_EVENTS = [
+  "case.created", "case.updated", "message.created", "message.updated", "sla.warning",
+  "sla.breached", "agent.presence", "queue.stats", "case.viewing", "case.offered", "note.mention",
+];
+
+/**
+ * connect({onConnect(reconnected), onDisconnect(), onEvent(name, payload)}) -> socket
+ */
+export function connect({ onConnect, onDisconnect, onEvent }) {
+  const socket = io({
+    transports: ["websocket"],
+    reconnectionDelay: 300,
+    reconnectionDelayMax: 2000,
+    timeout: 5000,
+  });
+  let connectedBefore = false;
+  let lost = false;
+
+  socket.on("connect", () => {
+    const reconnected = connectedBefore;
+    connectedBefore = true;
+    lost = false;
+    onConnect(reconnected);
+  });
+
+  socket.on("disconnect", (reason) => {
+    lost = true;
+    onDisconnect(reason);
+    // The server closed us on purpose (e.g. signed out elsewhere): check, then retry.
+    if (reason === "io server disconnect") retryWhenAllowed(socket);
+  });
+
+  socket.on("connect_error", () => {
+    if (!lost) {
+      lost = true;
+      onDisconnect("connect_error");
+    }
+    // Refused by the server (not a network error): no automatic retry, so ask the API
+    // whether we are still signed in (a 401 sends us to the login page) and try again.
+    if (!socket.active) retryWhenAllowed(socket);
+  });
+
+  for (const name of SERVER_EVENTS) socket.on(name, (payload) => onEvent(name, payload));
+  return socket;
+}
+
+function retryWhenAllowed(socket) {
+  window.setTimeout(async () => {
+    try {
+      await get("/queues");
+    } catch {
+      // offline or refused: try the socket again anyway, the banner keeps saying so
+    }
+    if (!socket.connected) socket.connect();
+  }, 1500);
+}
+
+/** emit with an acknowledgement, as a promise (rejects after `timeout` ms). */
+export function ask(socket, name, payload, timeout = 5000) {
+  return socket.timeout(timeout).emitWithAck(name, payload);
+}

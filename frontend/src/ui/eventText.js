@@ -1,0 +1,33 @@
+// A case event as a sentence: "Claimed by Alice", "Escalated to level 1 by Bob because …".
+
+export function eventText(store, event) {
+  const who = store.userName(event.actor_id);
+  const by = event.actor_id ? ` by ${who}` : " automatically";
+  const d = event.data ?? {};
+  const queue = (id) => store.queueName(id);
+  switch (event.kind) {
+    case "created": return `Case opened from ${store.channel(d.channel_id)?.name ?? "a channel"}`;
+    case "enqueue": return "Queued";
+    case "claim": return `Claimed by ${who}`;
+    case "assign": return `Assigned to ${store.userName(d.to_agent_id)}${by}`;
+    case "release": return d.forced ? `Released from ${store.userName(d.from_agent_id)}${by} (forced)` : `Released${by}`;
+    case "set_pending": return `Set to pending (waiting on the customer)${by}`;
+    case "customer_replied": return "The customer replied: back to assigned";
+    case "resolve": return `Resolved${by}: ${d.disposition ?? ""}`;
+    case "reopen": return `Reopened${by}${d.reason ? `: ${d.reason}` : ""}`;
+    case "close": return `Closed${by}`;
+    case "escalate":
+      return `Escalated to level ${d.level}${by} because ${d.reason}${d.to_queue_id ? `, to ${queue(d.to_queue_id)}` : ""}`;
+    case "deescalate": return `De-escalated to level ${d.level}${by}${d.reason ? `: ${d.reason}` : ""}`;
+    case "transfer":
+      if (d.level) return `Escalated to level ${d.level}${by} because ${d.reason}, moved to ${queue(d.to_queue_id)}`;
+      return `Transferred from ${queue(d.from_queue_id)} to ${queue(d.to_queue_id)}${by}${d.reason ? ` (${d.reason})` : ""}`;
+    case "sla_warning": return `SLA warning: ${String(d.target ?? "").replace("_", " ")} due soon`;
+    case "sla_breach": return `SLA breached: ${String(d.target ?? "").replace("_", " ")}`;
+    case "priority_raised": return `Priority raised to P${d.priority}${d.why === "sla_breach" ? " (SLA breach)" : ""}`;
+    default: return `${event.kind.replaceAll("_", " ")}${by}`;
+  }
+}
+
+/** Events the timeline leaves out: the message itself shows that it arrived or went. */
+export const QUIET_EVENTS = new Set(["message_received", "agent_replied"]);

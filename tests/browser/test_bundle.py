@@ -1,0 +1,49 @@
+"""The desk's JavaScript bundle: built before the browser tests run, and when it is
+missing the page says so in words instead of failing silently."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from inbox.web import pages
+from tests.browser.conftest import BUNDLE
+from tests.browser.desk import PASSWORD
+
+
+def _signed_in(client: Any, email: str) -> None:
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert token is not None
+    response = client.post("/login", data={"csrf_token": token.group(1), "email": email,
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_desk_bundle_is_built() -> None:
+    assert BUNDLE.is_file() and BUNDLE.stat().st_size > 10_000, (
+        f"{BUNDLE} is missing: run ./dev test (it builds the front end), "
+        "or cd frontend && npm ci && npm run build")
+
+
+def test_the_desk_page_loads_the_bundle_with_a_version(client: Any, workspace: Any) -> None:
+    _signed_in(client, workspace.alice.email)
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r'<script type="module" src="/static/dist/desk\.js\?v=\d+">', html)
+    assert "is not built" not in html
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_without_the_bundle_the_desk_says_how_to_build_it(
+    client: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "BUNDLE", "dist/not-built.js")
+    _signed_in(client, workspace.alice.email)
+    html = client.get("/").get_data(as_text=True)
+    assert "JavaScript is not built" in html
+    assert "npm ci &amp;&amp; npm run build" in html
+    assert "not-built.js?v=" not in html

@@ -1,0 +1,69 @@
+"""The desk as docs/desk.md shows it: a busy queue, a case open with its contact's
+history across channels, a reply sent, a note, a colleague typing.
+
+Saved to test-output/screenshots/desk.png on every run; with INBOX_UPDATE_DOCS_SCREENSHOT=1
+it also replaces docs/desk.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.desk import (
+    ROOT,
+    case_whose_subject_has,
+    earlier_email_case,
+    post_review,
+    post_x_mention,
+    wait_for,
+)
+
+
+def test_a_screenshot_of_the_desk_for_the_docs(
+    open_desk: Any, server: Any, workspace: Any, platform_api: Any
+) -> None:
+    alice = open_desk(workspace.alice)
+    bob = open_desk(workspace.bob)
+    post_review(server.url, workspace.reviews, "d-1", "Two stars: the installer was late",
+                rating=2)
+    post_review(server.url, workspace.reviews, "d-2", "Total outage in Leeds since 9am")
+    post_x_mention(server.url, "1874500000000000401",
+                   "@AcmeSupport third time my router drops this week. Fix it or I leave!")
+    case = wait_for(case_whose_subject_has("third time my router"), what="the X case")
+    assert case.contact_id is not None
+    earlier_email_case(case.contact_id, workspace.email, workspace.email_queue)
+    wait_for(case_whose_subject_has("Total outage"), what="the P1 case")
+
+    alice.page.reload()
+    alice.wait_live()
+    alice.open(case.id)
+    alice.page.keyboard.press("c")
+    expect(alice.page.locator("#case-holder")).to_have_text("Yours")
+    alice.page.keyboard.press("r")
+    alice.page.keyboard.type("So sorry, Rita. I have booked an engineer for tomorrow morning.")
+    alice.page.keyboard.press("Control+Enter")
+    expect(alice.page.locator(".msg[data-direction=out] .send-status")).to_have_text(
+        "Sent", timeout=10_000)
+    alice.page.locator("#tab-note").click()
+    alice.page.locator("#note-text").fill(
+        "Third drop this week: @Bob Agent can you check the line logs?")
+    alice.page.get_by_role("button", name="Add note").click()
+    expect(alice.page.locator("#timeline .note")).to_be_visible()
+    alice.page.locator("#tab-reply").click()
+
+    bob.open(case.id)
+    bob.page.locator("#tab-note").click()
+    bob.page.locator("#note-text").press_sequentially("Line logs show")
+    expect(alice.page.locator("#viewers")).to_contain_text("Bob Agent is typing…")
+    alice.page.locator("#reply-text").fill("Could you DM me your account number?")
+    toasts = alice.page.locator(".toast__close")
+    while toasts.count():
+        toasts.first.click()
+
+    path = alice.screenshot("desk")
+    if os.environ.get("INBOX_UPDATE_DOCS_SCREENSHOT") == "1":
+        shutil.copyfile(path, ROOT / "docs" / "desk.png")
