@@ -25,7 +25,7 @@ from inbox.services import sla
 from inbox.services.contacts import resolve_contact
 from inbox.services.dbutil import insert_ignore, insert_ignore_returning
 from inbox.services.enrichment import Enrichment, enrich
-from inbox.services.routing import RoutingTable, decide, resolve_queue
+from inbox.services.routing import RoutingTable, decide, in_business_hours, resolve_queue
 from inbox.services.rule_engine import RoutingFacts
 
 
@@ -129,7 +129,7 @@ def _insert_message(
 
 
 def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
-           contact: Contact | None) -> RoutingFacts:
+           contact: Contact | None, routing: RoutingTable) -> RoutingFacts:
     return RoutingFacts(
         channel_kind=channel.kind, channel_id=channel.id, visibility=msg.visibility,
         message_kind=msg.kind, text=msg.text or "", hashtags=tuple(enrichment.hashtags),
@@ -138,6 +138,7 @@ def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
         verified=bool(contact.verified) if contact else False,
         language=enrichment.language, intent=enrichment.intent,
         contact_tags=tuple(contact.tags or ()) if contact else (),
+        in_business_hours=in_business_hours(routing, msg.sent_at),
     )
 
 
@@ -152,7 +153,7 @@ def _open_case(session: Session, routing: RoutingTable, channel: Channel,
                thread: ConversationThread, previous: Case | None
                ) -> tuple[Case | None, str | None]:
     """The new case (None: monitor only) and the acknowledgement template to send."""
-    decision = decide(routing, _facts(channel, msg, enrichment, contact))
+    decision = decide(routing, _facts(channel, msg, enrichment, contact, routing))
     if decision.monitor_only:
         return None, None
     queue_id = resolve_queue(routing, decision, channel.kind)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.models import Queue, RoutingRule
+from inbox.models import BusinessCalendar, Queue, RoutingRule
+from inbox.services.business_hours import is_open
 from inbox.services.rule_engine import RoutingDecision, RoutingFacts, RuleView, evaluate
 
 # Where a case goes when no rule names a queue: by channel kind, then any queue.
@@ -30,6 +32,8 @@ class RoutingTable:
     queue_policies: dict[int, int | None]
     first_queue_id: int | None
     queue_ids: set[int] = field(default_factory=set)
+    # The workspace's support hours (its first calendar), for the business_hours condition.
+    calendar: BusinessCalendar | None = None
 
 
 def load_routing_table(session: Session) -> RoutingTable:
@@ -49,7 +53,12 @@ def load_routing_table(session: Session) -> RoutingTable:
         queue_policies={qid: policy for qid, _, policy in queues},
         first_queue_id=queues[0][0] if queues else None,
         queue_ids={qid for qid, _, _ in queues},
+        calendar=session.scalar(select(BusinessCalendar).order_by(BusinessCalendar.id).limit(1)),
     )
+
+
+def in_business_hours(table: RoutingTable, at: datetime) -> bool:
+    return is_open(table.calendar, at)
 
 
 def decide(table: RoutingTable, facts: RoutingFacts) -> RoutingDecision:

@@ -130,3 +130,25 @@ def test_demo_rules_escalate_crisis_words(client: Any, runtime: Any) -> None:
     with unit_of_work() as session:
         case = session.scalars(select(Case)).one()
     assert case.escalation_level == 1 and case.priority == 1 and "crisis" in case.tags
+
+
+def test_outside_business_hours_rule_uses_the_workspace_calendar(
+    client: Any, api_as: Any, supervisor_sam: Any, admin_ada: Any
+) -> None:
+    make_queue("Social care")
+    night = make_queue("Night desk")
+    channel = make_channel("generic", "Forum", secret="forum-secret")
+    api_as(admin_ada).post("/api/v1/calendars", json={
+        "name": "Never open", "timezone": "UTC", "weekly_hours": {"sun": [["00:00", "00:01"]]},
+        "holidays": []})
+    api_as(supervisor_sam).post("/api/v1/rules", json={
+        "name": "After hours", "conditions": {"business_hours": False},
+        "actions": [{"type": "set_queue", "queue": "Night desk"}]})
+    body = compact({"id": "p1", "type": "review", "text": "Help please, it broke",
+                    "author": {"id": "a"}, "created_at": "2026-11-25T12:00:00Z"})
+    client.post(f"/webhooks/generic/{channel.id}", data=body,
+                headers=generic_headers(body, "forum-secret"))
+    drain()
+    with unit_of_work() as session:
+        case = session.scalars(select(Case)).one()
+    assert case.queue_id == night.id  # a Wednesday noon is outside Sunday's only minute
