@@ -17,7 +17,7 @@ from inbox.models import User
 from inbox.realtime.publish import SOCKETIO_CHANNEL
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
-from inbox.services.access import access_case, visible_queue_ids
+from inbox.services.access import visible_queue_ids
 from inbox.services.errors import NotFound, ServiceError
 from inbox.services.presence import agent_connected, agent_disconnected
 from inbox.services.users import user_for_token
@@ -63,39 +63,11 @@ def on_disconnect(reason: Any = None) -> None:
         agent_disconnected(user.id)
 
 
-@socketio.on("case.watch")
-def on_case_watch(data: Any) -> dict[str, Any]:
-    """Join a case's room (to see who else is there and its live changes)."""
-    user = _connected.get(request.sid)  # type: ignore[attr-defined]
-    case_id = data.get("case_id") if isinstance(data, dict) else None
-    if user is None or not isinstance(case_id, int):
-        return {"ok": False, "error": "send {case_id: <int>}"}
-    try:
-        with unit_of_work() as session:
-            access_case(session, user, case_id)
-    except NotFound:
-        return {"ok": False, "error": f"case {case_id} not found"}
-    join_room(case_room(case_id))
-    return {"ok": True}
-
-
-@socketio.on("case.unwatch")
-def on_case_unwatch(data: Any) -> dict[str, Any]:
-    case_id = data.get("case_id") if isinstance(data, dict) else None
-    if isinstance(case_id, int):
-        leave_room(case_room(case_id))
-    return {"ok": True}
-
-
 def init_app(app: Flask, redis_url: str) -> None:
     # The manager is built here rather than from message_queue= because Flask-SocketIO
     # only recognises redis:// URLs, and the embedded Redis is a unix:// socket.
     manager = python_socketio.RedisManager(redis_url, channel=SOCKETIO_CHANNEL)
     socketio.init_app(app, client_manager=manager, async_mode="threading")
-
-
-def online_user_ids() -> list[int]:
-    return sorted({user.id for user in _connected.values()})
 
 
 # sid -> ids of the cases that connection has open (case.view), for clean-up on disconnect
@@ -151,6 +123,11 @@ def on_case_leave(data: Any) -> dict[str, Any]:
     with unit_of_work() as session:
         do_close_case(session, user, case_id, request.sid)  # type: ignore[attr-defined]
     return {"ok": True}
+
+
+# The older names of the same two events, kept for clients written against them.
+socketio.on("case.watch")(on_case_view)
+socketio.on("case.unwatch")(on_case_leave)
 
 
 def _close_viewed_cases(user: User, sid: str) -> None:

@@ -6,7 +6,6 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, Queue, User
-from inbox.models.people import user_teams
 from inbox.models.workspace import queue_teams
 from inbox.services.errors import Forbidden, NotFound
 
@@ -53,9 +52,3 @@ def access_queue(session: Session, user: User, queue_id: int) -> Queue:
 def require_role(user: User, *roles: str) -> None:
     if user.role not in roles:
         raise Forbidden(f"this needs the {' or '.join(roles)} role")
-
-
-def users_in_teams(session: Session, team_ids: list[int]) -> list[User]:
-    stmt = select(User).join(user_teams).where(user_teams.c.team_id.in_(team_ids)).distinct()
-    return list(session.scalars(stmt))
-

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import CHANNEL_KINDS, Channel
-from inbox.services.errors import Conflict, NotFound, ValidationFailed
+from inbox.services.errors import Conflict, ValidationFailed
 
 # Where each kind's provider calls us (DESIGN.md, "Provider webhooks").
 _WEBHOOK_PATHS = {
@@ -23,10 +23,6 @@ _WEBHOOK_PATHS = {
 
 def webhook_url(channel: Channel, public_url: str) -> str:
     return public_url.rstrip("/") + _WEBHOOK_PATHS[channel.kind].format(id=channel.id)
-
-
-def raw_email_url(channel: Channel, public_url: str) -> str:
-    return f"{public_url.rstrip('/')}/webhooks/email/raw/{channel.id}"
 
 
 def normalize_external_id(kind: str, external_id: str | None) -> str | None:
@@ -80,10 +76,3 @@ def channel_for(session: Session, kind: str | tuple[str, ...], external_id: str)
             Channel.is_active.is_(True),
         )
     )
-
-
-def get_channel(session: Session, channel_id: int) -> Channel:
-    channel = session.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound(f"channel {channel_id} not found")
-    return channel
