@@ -68,16 +68,20 @@ def _email_thread_key(session: Session, channel: Channel, msg: NormalizedMessage
 def _thread_key(session: Session, channel: Channel, msg: NormalizedMessage) -> str:
     if msg.channel_kind == "email":
         return _email_thread_key(session, channel, msg)
-    if msg.parent_external_id and not (msg.thread_key or "").endswith(msg.parent_external_id):
-        # (A top-level comment's parent is the post its thread key already names.)
+    if msg.parent_external_id:
         # A reply to a reply joins its parent's conversation even where the platform
         # names no conversation id (X v1.1 payloads), so deep chains stay one case.
-        parent_key = session.scalar(select(Message.thread_key).where(
-            Message.channel_id == channel.id,
-            Message.external_id == msg.parent_external_id,
-            Message.thread_key.is_not(None)))
-        if parent_key:
-            return parent_key
+        parent = session.execute(select(Message.thread_key, Message.direction, Message.case_id)
+                                 .where(Message.channel_id == channel.id,
+                                        Message.external_id == msg.parent_external_id,
+                                        Message.thread_key.is_not(None))).first()
+        # A top-level comment's parent is the post its thread key already names: each
+        # commenter keeps their own conversation there, unless they answer our reply.
+        names_parent = (msg.thread_key or "").endswith(msg.parent_external_id)
+        answers_our_reply = (parent is not None and parent.direction == "out"
+                             and parent.case_id is not None)
+        if parent is not None and (not names_parent or answers_our_reply):
+            return str(parent.thread_key)
     key = msg.thread_key or f"msg:{msg.external_id}"
     if msg.visibility == "public" and msg.author.external_id:
         # Under one post (or brand tweet) every customer has their own conversation:

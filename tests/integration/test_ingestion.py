@@ -314,6 +314,40 @@ def test_email_reply_threads_by_in_reply_to(client: Any, runtime: Any) -> None:
     assert counts()[:2] == (2, 1)
 
 
+def x_mention(tweet_id: str, text: str, in_reply_to: str | None = None) -> dict[str, Any]:
+    """An X v1.1 mention as the Account Activity API sends it: no conversation id."""
+    return {"for_user_id": "9999", "tweet_create_events": [{
+        "id_str": tweet_id, "text": text, "in_reply_to_status_id_str": in_reply_to,
+        "created_at": time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.gmtime()),
+        "entities": {"user_mentions": [{"screen_name": "AcmeSupport", "id_str": "9999"}]},
+        "user": {"id_str": "4242", "name": "Rita", "screen_name": "ritag"}}]}
+
+
+def test_a_customer_answering_our_x_reply_stays_in_the_case(client: Any, runtime: Any) -> None:
+    from tests.fakes.conversations import connect_channel
+    from tests.signing import x_headers
+
+    make_queue("Social care")
+    channel = connect_channel("x", "9999")
+    body = compact(x_mention("500", "@AcmeSupport my router keeps dropping the line"))
+    assert client.post("/webhooks/x", data=body, headers=x_headers(body)).status_code == 200
+    drain()
+    with unit_of_work() as session:
+        case = session.scalars(select(Case)).one()
+        session.add(Message(channel_id=channel.id, external_id="600", case_id=case.id,
+                            direction="out", visibility="public", kind="reply",
+                            text="Sorry! Checking now.", thread_key=case.thread_key,
+                            sent_at=utcnow(), created_at=utcnow(), send_status="sent"))
+        case_id = case.id
+    body = compact(x_mention("700", "@AcmeSupport still dropping!", in_reply_to="600"))
+    assert client.post("/webhooks/x", data=body, headers=x_headers(body)).status_code == 200
+    drain()
+    with unit_of_work() as session:
+        answer = session.scalars(select(Message).where(Message.external_id == "700")).one()
+        assert answer.case_id == case_id
+        assert session.scalar(select(func.count(Case.id))) == 1
+
+
 def test_two_customers_commenting_on_one_post_are_two_cases(client: Any, reviews: Any) -> None:
     first = item("c-1", "My order is late", type="comment", thread_id="post-1")
     second = item("c-2", "Mine too, and nobody answers", type="comment", thread_id="post-1")
