@@ -9,8 +9,9 @@ a transaction that rolls back is dropped with it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +39,44 @@ class Event:
     rooms: tuple[str, ...]
 
 
+class _PipelinedRedisManager(socketio.RedisManager):  # type: ignore[misc]
+    """A write-only Redis manager that can send the emits of one commit in one
+    pipelined round trip (a batch of ingestion announces hundreds of events)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held = threading.local()  # web processes emit from many threads
+
+    def _publish(self, data: Any) -> Any:
+        held = getattr(self._held, "messages", None)
+        if held is None:
+            return super()._publish(data)
+        held.append(data)
+        return None
+
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        self._held.messages = []
+        try:
+            yield
+        finally:
+            messages, self._held.messages = self._held.messages, None
+            if len(messages) == 1:
+                super()._publish(messages[0])
+            elif messages:
+                self._publish_all(messages)
+
+    def _publish_all(self, messages: list[Any]) -> None:
+        if not self.connected:
+            self._redis_connect()
+        with self.redis.pipeline(transaction=False) as pipe:
+            for data in messages:
+                pipe.publish(self.channel, self.json.dumps(data))
+            pipe.execute()
+
+
 _redis_url: Callable[[], str] | None = None
-_manager: socketio.RedisManager | None = None
+_manager: _PipelinedRedisManager | None = None
 _manager_url: str | None = None
 _observers: list[Callable[[Event], None]] = []
 
@@ -50,25 +87,39 @@ def configure(redis_url: Callable[[], str]) -> None:
     _redis_url = redis_url
 
 
-def _emitter() -> socketio.RedisManager | None:
+def _emitter() -> _PipelinedRedisManager | None:
     global _manager, _manager_url
     if _redis_url is None:
         return None
     url = _redis_url()
     if _manager is None or _manager_url != url:
-        _manager = socketio.RedisManager(url, channel=SOCKETIO_CHANNEL, write_only=True)
+        _manager = _PipelinedRedisManager(url, channel=SOCKETIO_CHANNEL, write_only=True)
         _manager_url = url
     return _manager
 
 
-def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterable[str]) -> None:
-    """Queue `name` for `rooms`; it is emitted only if and when `session` commits."""
+# Payload shapes (event, field names and value types) already checked in this process:
+# a batch of ingestion publishes thousands of events of a handful of shapes.
+_checked_shapes: set[tuple[Any, ...]] = set()
+
+
+def _check_against_catalogue(name: str, payload: dict[str, Any]) -> None:
+    shape = (name, *((key, type(value)) for key, value in payload.items()))
+    if shape in _checked_shapes:
+        return
     schema = CATALOGUE.get(name)
     if schema is None:
         raise UncataloguedEvent(f"{name!r} is not in inbox.realtime.events.CATALOGUE")
     errors = schema.validate(payload)
     if errors:
         raise UncataloguedEvent(f"payload of {name!r} does not fit its schema: {errors}")
+    if len(_checked_shapes) < 10_000:
+        _checked_shapes.add(shape)
+
+
+def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterable[str]) -> None:
+    """Queue `name` for `rooms`; it is emitted only if and when `session` commits."""
+    _check_against_catalogue(name, payload)
     event = Event(name, payload, tuple(dict.fromkeys(rooms)))
     scopes = session.info.get(_SCOPES)
     target = scopes[-1] if scopes else session.info.setdefault(_PENDING, [])
@@ -94,6 +145,13 @@ def event_scope(session: Session) -> Iterator[None]:
     outer.extend(kept)
 
 
+def pending_events(session: Session) -> list[Event]:
+    """The events `session` will emit at commit, innermost scope first (for amending)."""
+    scopes = session.info.get(_SCOPES) or []
+    return [*(event for scope in reversed(scopes) for event in scope),
+            *session.info.get(_PENDING, [])]
+
+
 def _emit(event: Event) -> None:
     for observer in list(_observers):
         observer(event)
@@ -109,11 +167,18 @@ def _emit(event: Event) -> None:
 @sa_event.listens_for(Session, "after_commit")
 def _flush_after_commit(session: Session) -> None:
     events = session.info.pop(_PENDING, [])
-    for event in events:
-        try:
-            _emit(event)
-        except Exception:  # the data is committed; a lost notice is caught up by resync
-            log.exception("could not emit %s", event.name)
+    if not events:
+        return
+    manager = _emitter()
+    try:
+        with manager.pipelined() if manager is not None else nullcontext():
+            for event in events:
+                try:
+                    _emit(event)
+                except Exception:  # committed; a lost notice is caught up by resync
+                    log.exception("could not emit %s", event.name)
+    except Exception:
+        log.exception("could not emit %s events", len(events))
 
 
 @sa_event.listens_for(Session, "after_rollback")

@@ -6,14 +6,15 @@ escalation is a level beside the status, not a state. See docs/cases.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseEvent, User, utcnow
-from inbox.realtime.publish import publish
+from inbox.realtime.publish import pending_events, publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import sla
 from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
@@ -66,6 +67,28 @@ def case_rooms(case: Case, *extra: str | None) -> list[str]:
     return rooms
 
 
+_EVENTS_FLUSHED_TOGETHER = "inbox.events_flushed_together"
+
+
+@contextmanager
+def events_flushed_together(session: Session) -> Iterator[None]:
+    """Inside, record_event does not flush each event: a batch that changes many cases
+    (ingestion) writes them in a few multi-row statements at the end, where a lost race
+    still raises, failing the whole batch."""
+    session.info[_EVENTS_FLUSHED_TOGETHER] = True
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info.pop(_EVENTS_FLUSHED_TOGETHER, None)
+    # The events were composed before that flush raised the cases' versions.
+    for event in pending_events(session):
+        if event.name.startswith("case.") and "version" in event.payload:
+            case = session.get(Case, event.payload["id"])
+            if case is not None:
+                event.payload["version"] = case.version
+
+
 def record_event(
     session: Session,
     case: Case,
@@ -89,7 +112,8 @@ def record_event(
         data=data or {},
     )
     session.add(event)
-    session.flush()  # the conditional UPDATE runs here: a lost race raises now
+    if not session.info.get(_EVENTS_FLUSHED_TOGETHER):
+        session.flush()  # the conditional UPDATE runs here: a lost race raises now
     publish(
         session,
         "case.updated",

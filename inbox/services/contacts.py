@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, lazyload
 
 from inbox.channels.base import Author
 from inbox.models import Contact, ContactIdentity
-from inbox.services.dbutil import insert_ignore
+from inbox.services.dbutil import insert_ignore_many
 
 
 def identity_kind(author: Author, channel_id: int) -> str:
@@ -47,43 +47,61 @@ def _update_profile(contact: Contact, author: Author) -> None:
         contact.phone = author.phone
 
 
-def resolve_contact(session: Session, author: Author, channel_id: int) -> Contact:
-    """The contact behind `author`, created or linked as needed; safe under races."""
-    kind = identity_kind(author, channel_id)
-    identity = session.scalar(
-        select(ContactIdentity).where(
-            ContactIdentity.kind == kind, ContactIdentity.external_id == author.external_id
-        )
-    )
-    if identity is not None:
-        contact = session.get(Contact, identity.contact_id)
-        assert contact is not None
-        if author.handle and identity.handle != author.handle:
-            identity.handle = author.handle
-    else:
-        contact = _contact_by_known_address(session, author)
-        if contact is None:
-            contact = Contact(display_name="")
-            session.add(contact)
-        _update_profile(contact, author)
-        session.flush()
-        inserted = insert_ignore(
+def resolve_contacts(session: Session, authors: list[tuple[Author, int]]) -> list[Contact]:
+    """The contact behind each (author, channel id) of a batch, created or linked as
+    needed, in a few statements for the whole batch; safe under concurrent workers."""
+    keys = [(identity_kind(author, channel_id), author.external_id)
+            for author, channel_id in authors]
+    distinct = sorted(set(keys))
+    known: dict[tuple[str, str], Contact] = {}
+    identities: dict[tuple[str, str], ContactIdentity] = {}
+    for identity, contact in session.execute(
+        select(ContactIdentity, Contact)
+        .join(Contact, Contact.id == ContactIdentity.contact_id)
+        .where(tuple_(ContactIdentity.kind, ContactIdentity.external_id).in_(distinct))
+        .options(lazyload(Contact.identities))
+    ):
+        key = (identity.kind, identity.external_id)
+        known[key], identities[key] = contact, identity
+    first_author: dict[tuple[str, str], Author] = {}
+    for key, (author, _) in zip(keys, authors, strict=True):
+        first_author.setdefault(key, author)
+    created: dict[tuple[str, str], Contact] = {}
+    for key in distinct:
+        if key in known:
+            continue
+        author = first_author[key]
+        linked = _contact_by_known_address(session, author)
+        if linked is None:
+            linked = created[key] = Contact(display_name="")
+            session.add(linked)
+        _update_profile(linked, author)
+        known[key] = linked
+    new_keys = [key for key in distinct if key not in identities]
+    if new_keys:
+        session.flush()  # the new contacts' ids, in one multi-row INSERT
+        inserted = {(row.kind, row.external_id) for row in insert_ignore_many(
             session, ContactIdentity,
-            {"contact_id": contact.id, "kind": kind, "external_id": author.external_id,
-             "handle": author.handle, "profile": {}},
-            conflict=("kind", "external_id"),
-        )
-        if not inserted:  # another worker created this identity a moment ago: use theirs
-            identity = session.scalar(
-                select(ContactIdentity).where(
-                    ContactIdentity.kind == kind,
-                    ContactIdentity.external_id == author.external_id,
-                )
-            )
-            assert identity is not None
-            if contact.id != identity.contact_id:
-                session.delete(contact)
-            contact = session.get(Contact, identity.contact_id)  # type: ignore[assignment]
-            assert contact is not None
-    _update_profile(contact, author)
-    return contact
+            [{"contact_id": known[key].id, "kind": key[0], "external_id": key[1],
+              "handle": first_author[key].handle, "profile": {}} for key in new_keys],
+            conflict=("kind", "external_id"), returning=("kind", "external_id"))}
+        lost = [key for key in new_keys if key not in inserted]
+        if lost:  # another worker created these identities a moment ago: use theirs
+            for identity, contact in session.execute(
+                select(ContactIdentity, Contact)
+                .join(Contact, Contact.id == ContactIdentity.contact_id)
+                .where(tuple_(ContactIdentity.kind, ContactIdentity.external_id).in_(lost))
+            ):
+                key = (identity.kind, identity.external_id)
+                if key in created and created[key].id != contact.id:
+                    session.delete(created.pop(key))
+                known[key], identities[key] = contact, identity
+    resolved = []
+    for key, (author, _) in zip(keys, authors, strict=True):
+        stored = identities.get(key)
+        if stored is not None and author.handle and stored.handle != author.handle:
+            stored.handle = author.handle
+        contact = known[key]
+        _update_profile(contact, author)  # in arrival order: the newest facts win
+        resolved.append(contact)
+    return resolved

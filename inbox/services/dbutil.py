@@ -1,9 +1,14 @@
-"""Portable insert-or-ignore: the dedup primitive (never check-then-insert)."""
+"""Portable insert-or-ignore and upsert-and-lock: the dedup primitives (never
+check-then-insert)."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import TextClause, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,3 +44,118 @@ def insert_ignore_returning(
         .returning(model)
     )
     return session.scalars(stmt).one_or_none()
+
+
+def _dialect_insert(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# On PostgreSQL a multi-row write sends its rows as ONE jsonb parameter read by
+# jsonb_populate_recordset: a short statement that psycopg caches and PostgreSQL
+# plans once, where a VALUES list of a thousand placeholders is parsed anew each time.
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def _rows_json(model: Any, rows: list[dict[str, Any]]) -> str:
+    """The rows as a JSON array, with the Python-side column defaults filled in."""
+    missing = [column for column in model.__table__.columns
+               if column.name not in rows[0] and column.default is not None]
+    if missing:
+        rows = [{**row, **{c.name: c.default.arg(None) if c.default.is_callable
+                           else c.default.arg for c in missing}} for row in rows]
+    return json.dumps(rows, default=_json_value, separators=(",", ":"))
+
+
+@lru_cache(maxsize=64)
+def _recordset_insert(table: str, columns: tuple[str, ...], conflict: tuple[str, ...],
+                      action: str, returning: tuple[str, ...]) -> TextClause:
+    names = ", ".join(columns)
+    return text(
+        f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608 - names of columns
+        f"FROM jsonb_populate_recordset(NULL::{table}, CAST(:rows AS jsonb)) "
+        f"ON CONFLICT ({', '.join(conflict)}) {action} RETURNING {', '.join(returning)}")
+
+
+def _columns(model: Any, rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The columns a recordset statement names: only ever the table's own (the SQL is
+    composed from them, never from data)."""
+    unknown = set(rows[0]) - set(model.__table__.columns.keys())
+    if unknown:
+        raise ValueError(f"not columns of {model.__tablename__}: {sorted(unknown)}")
+    return tuple(c.name for c in model.__table__.columns
+                 if c.name in rows[0] or (c.default is not None and not c.primary_key))
+
+
+def insert_ignore_many(
+    session: Session, model: Any, rows: list[dict[str, Any]], *, conflict: tuple[str, ...],
+    returning: tuple[str, ...],
+) -> list[Any]:
+    """Insert many rows at once, skipping those whose `conflict` columns exist already;
+    returns `returning` of the rows this call inserted (in no promised order).
+
+    Pass rows sorted by their conflict key: concurrent transactions then wait on each
+    other's new keys in one order and cannot deadlock on them."""
+    if not rows:
+        return []
+    if _on_postgresql(session):
+        stmt = _recordset_insert(model.__tablename__, _columns(model, rows), conflict,
+                                 "DO NOTHING", returning)
+        return list(session.execute(stmt, {"rows": _rows_json(model, rows)}).all())
+    stmt = (_dialect_insert(session, model)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(*(getattr(model, name) for name in returning)))
+    return list(session.execute(stmt, rows).all())
+
+
+def upsert_and_lock_many(
+    session: Session, model: Any, rows: list[dict[str, Any]], *, conflict: tuple[str, ...],
+    touch: str, returning: tuple[str, ...],
+) -> list[Any]:
+    """Insert the missing rows and row-lock the existing ones in one statement (a no-op
+    ON CONFLICT DO UPDATE locks what it touches); returns `returning` of every row.
+
+    Rows must be distinct by `conflict` and sorted by it, so that two transactions lock
+    in the same order. The existing rows get `touch` set from the new row."""
+    if not rows:
+        return []
+    if _on_postgresql(session):
+        stmt = _recordset_insert(model.__tablename__, _columns(model, rows), conflict,
+                                 f"DO UPDATE SET {touch} = EXCLUDED.{touch}", returning)
+        return list(session.execute(stmt, {"rows": _rows_json(model, rows)}).all())
+    insert_stmt = _dialect_insert(session, model)
+    stmt = (insert_stmt
+            .on_conflict_do_update(index_elements=list(conflict),
+                                   set_={touch: getattr(insert_stmt.excluded, touch)})
+            .returning(*(getattr(model, name) for name in returning)))
+    return list(session.execute(stmt, rows).all())
+
+
+@lru_cache(maxsize=64)
+def _recordset_update(table: str, columns: tuple[str, ...]) -> TextClause:
+    assignments = ", ".join(f"{name} = r.{name}" for name in columns if name != "id")
+    return text(f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - names of columns
+                f"FROM jsonb_populate_recordset(NULL::{table}, CAST(:rows AS jsonb)) AS r "
+                "WHERE t.id = r.id")
+
+
+def update_many(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Update many rows by primary key `id`, each with its own values, in one statement
+    (rows must all name the same columns). The ORM's copies are not refreshed."""
+    if not rows:
+        return
+    if _on_postgresql(session):
+        _columns(model, rows)  # refuses names that are not the table's columns
+        stmt = _recordset_update(model.__tablename__, tuple(rows[0]))
+        session.execute(stmt, {"rows": json.dumps(rows, default=_json_value)})
+        return
+    session.execute(update(model), rows)  # ORM bulk UPDATE by primary key: executemany

@@ -1,9 +1,11 @@
 """Ingestion: stored deliveries become messages and cases, in batches.
 
-drain() takes pending deliveries many at a time (one transaction per batch,
-one SAVEPOINT per delivery, so one bad delivery is marked failed without
-undoing its neighbours). Processing is idempotent: redelivery, retries and two
-workers racing give one message and one case (docs/ingestion.md).
+drain() takes pending deliveries many at a time: one transaction per batch, all
+its messages taken in together in a few multi-row statements. Should that fail,
+the batch is taken again one delivery at a time, each in its own SAVEPOINT, so one
+bad delivery is marked failed without undoing its neighbours. Processing is
+idempotent: redelivery, retries and two workers racing give one message and one
+case (docs/ingestion.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from inbox.channels.base import NormalizedMessage, ParseFailed
 from inbox.channels.registry import adapter_for
@@ -22,7 +25,7 @@ from inbox.models import Channel, Delivery, WatchTerm, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
 from inbox.services.channels import channel_for
-from inbox.services.conversations import MessageOutcome, take_in_message
+from inbox.services.conversations import Arrival, take_in_messages
 from inbox.services.ingest_trigger import drain_started, request_drain
 from inbox.services.routing import RoutingTable, load_routing_table
 
@@ -87,67 +90,125 @@ class DeliveryOutcome:
     channel_id: int | None = None
 
 
-def _ingest_delivery(ctx: BatchContext, delivery: Delivery) -> DeliveryOutcome:
+@dataclass
+class ParsedDelivery:
+    """A delivery read into the messages of known channels, before they are taken in."""
+
+    delivery: Delivery
+    arrivals: list[Arrival]
+    ignored: list[str]
+    unmatched: set[str]
+    channel_id: int | None
+
+    def outcome(self) -> DeliveryOutcome:
+        counts: dict[str, int] = {}
+        for arrival in self.arrivals:
+            assert arrival.outcome is not None
+            counts[arrival.outcome.value] = counts.get(arrival.outcome.value, 0) + 1
+        summary = {"messages": counts, "ignored": self.ignored[:50],
+                   "unmatched": sorted(self.unmatched)}
+        if self.unmatched and not self.arrivals:
+            return DeliveryOutcome("unmatched", summary,
+                                   "no connected channel for " + ", ".join(sorted(self.unmatched)))
+        return DeliveryOutcome("processed" if self.arrivals or self.unmatched else "ignored",
+                               summary, channel_id=self.channel_id)
+
+
+def _parse(ctx: BatchContext, delivery: Delivery) -> ParsedDelivery:
     adapter = adapter_for(delivery.provider)
     headers = dict(delivery.headers or {})
     headers.setdefault("content-type", delivery.content_type)
     result = adapter.parse(delivery.body, headers)
-    outcomes: dict[str, int] = {}
-    unmatched: set[str] = set()
-    channel_id = delivery.channel_id
+    parsed = ParsedDelivery(delivery, [], result.ignored, set(), delivery.channel_id)
     for message in result.messages:
         channel = _channel_for_message(ctx, delivery, message)
         if channel is None:
-            unmatched.add(f"{message.channel_kind}:{message.channel_external_id}")
+            parsed.unmatched.add(f"{message.channel_kind}:{message.channel_external_id}")
             continue
-        if channel_id is None and len(result.messages) == 1:
-            channel_id = channel.id
-        outcome: MessageOutcome = take_in_message(ctx.session, ctx.routing, ctx.watch_terms,
-                                                  channel, message, delivery.id)
-        outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
-    summary = {"messages": outcomes, "ignored": result.ignored[:50],
-               "unmatched": sorted(unmatched)}
-    if unmatched and not outcomes:
-        return DeliveryOutcome("unmatched", summary,
-                               "no connected channel for " + ", ".join(sorted(unmatched)))
-    return DeliveryOutcome("processed" if result.messages else "ignored", summary,
-                           channel_id=channel_id)
+        if parsed.channel_id is None and len(result.messages) == 1:
+            parsed.channel_id = channel.id
+        parsed.arrivals.append(Arrival(channel, message, delivery.id))
+    return parsed
 
 
-# Lock trouble between concurrent workers (deadlock, serialization, lock not available):
-# nothing is wrong with the delivery, so it stays pending and is taken again.
+# Lock trouble between concurrent workers (deadlock, serialization, lock not available,
+# a case changed under us): nothing is wrong with the delivery, so it stays pending
+# and is taken again.
 TRANSIENT_SQLSTATES = {"40P01", "40001", "55P03"}
 MAX_TRANSIENT_ATTEMPTS = 10
 
 
 def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, StaleDataError):
+        return True
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return isinstance(exc, DBAPIError) and (
         code in TRANSIENT_SQLSTATES or "database is locked" in str(exc))
 
 
-def _process(ctx: BatchContext, delivery: Delivery) -> bool:
-    """Ingest one delivery in its own SAVEPOINT; returns False if it must be taken again.
-    The delivery row itself is written once, after the savepoint."""
-    try:
-        with ctx.session.begin_nested(), event_scope(ctx.session):
-            done = _ingest_delivery(ctx, delivery)
-    except ParseFailed as exc:
-        done = DeliveryOutcome("failed", {}, f"cannot parse: {exc}"[:2000])
-    except Exception as exc:  # kept and replayable, never silently dropped
-        if _is_transient(exc) and delivery.attempts + 1 < MAX_TRANSIENT_ATTEMPTS:
-            log.info("delivery %s met a concurrent worker (%s); taken again",
-                     delivery.id, type(exc).__name__)
-            delivery.attempts += 1
-            return False
-        log.exception("delivery %s failed", delivery.id)
-        done = DeliveryOutcome("failed", {}, f"{type(exc).__name__}: {exc}"[:2000])
+def _take_in(ctx: BatchContext, parsed: list[ParsedDelivery]) -> None:
+    """All the batch's messages at once, in a SAVEPOINT: an error undoes only this."""
+    arrivals = [arrival for p in parsed for arrival in p.arrivals]
+    with ctx.session.begin_nested(), event_scope(ctx.session):
+        if arrivals:
+            take_in_messages(ctx.session, ctx.routing, ctx.watch_terms, arrivals)
+
+
+def _finish(delivery: Delivery, done: DeliveryOutcome) -> None:
+    """The delivery row is written once, with the outcome."""
     delivery.attempts += 1
     delivery.state, delivery.outcome, delivery.error = done.state, done.outcome, done.error
     if done.channel_id is not None:
         delivery.channel_id = done.channel_id
     delivery.processed_at = utcnow()
+
+
+def _failed(delivery: Delivery, exc: Exception) -> bool:
+    """Returns False if the delivery must be taken again (a transient conflict)."""
+    if _is_transient(exc) and delivery.attempts + 1 < MAX_TRANSIENT_ATTEMPTS:
+        log.info("delivery %s met a concurrent worker (%s); taken again",
+                 delivery.id, type(exc).__name__)
+        delivery.attempts += 1
+        return False
+    log.exception("delivery %s failed", delivery.id)  # kept and replayable, never dropped
+    _finish(delivery, DeliveryOutcome("failed", {}, f"{type(exc).__name__}: {exc}"[:2000]))
     return True
+
+
+def _ingest(ctx: BatchContext, deliveries: list[Delivery]) -> list[int]:
+    """Ingest a claimed batch; returns the ids of deliveries to take again."""
+    parsed: list[ParsedDelivery] = []
+    for delivery in deliveries:
+        try:
+            parsed.append(_parse(ctx, delivery))
+        except ParseFailed as exc:
+            _finish(delivery, DeliveryOutcome("failed", {}, f"cannot parse: {exc}"[:2000]))
+    try:
+        _take_in(ctx, parsed)
+        done = parsed
+    except Exception as exc:
+        if len(parsed) == 1:
+            return [] if _failed(parsed[0].delivery, exc) else [parsed[0].delivery.id]
+        # Something in the batch is wrong (or met another worker): one by one, so a
+        # bad delivery is kept as failed without holding up its neighbours.
+        log.info("batch of %s deliveries failed (%s); taking them one by one",
+                 len(parsed), type(exc).__name__)
+        done, retry = [], []
+        for one in parsed:
+            for arrival in one.arrivals:
+                arrival.reset()
+            try:
+                _take_in(ctx, [one])
+                done.append(one)
+            except Exception as exc_one:
+                if not _failed(one.delivery, exc_one):
+                    retry.append(one.delivery.id)
+        for one in done:
+            _finish(one.delivery, one.outcome())
+        return retry
+    for one in done:
+        _finish(one.delivery, one.outcome())
+    return []
 
 
 def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
@@ -161,7 +222,7 @@ def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
             routing=load_routing_table(session),
             watch_terms=list(session.scalars(select(WatchTerm.term).order_by(WatchTerm.id))),
         )
-        retry = [d.id for d in deliveries if not _process(ctx, d)]
+        retry = _ingest(ctx, deliveries)
     if retry:
         request_drain(force=True)
     return len(deliveries)
