@@ -471,10 +471,13 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
         session.flush()  # the new cases, in one multi-row INSERT
         for arrival in working:
             _apply(session, arrival)
-    echo_cases = _thread_cases(session, (a.thread for a in echoes))
+    # Our echo joins the case its conversation feeds, which may have opened just now.
+    batch_cases = {a.thread: a.case for a in working if a.case is not None}
+    stored = _thread_cases(session, (a.thread for a in echoes if a.thread not in batch_cases))
     for arrival in echoes:
-        case_id = echo_cases.get(arrival.thread)
-        arrival.case = session.get(Case, case_id) if case_id is not None else None
+        case_id = stored.get(arrival.thread)
+        arrival.case = batch_cases.get(arrival.thread) or (
+            session.get(Case, case_id) if case_id is not None else None)
     _link_messages(session, new, threads)
     for arrival in watched:
         publish(session, "message.created", message_payload(arrival), ["supervisors"])

@@ -218,6 +218,28 @@ def test_page_echo_never_becomes_a_case(client: Any, runtime: Any) -> None:
     assert all(m.direction == "out" for m in messages)
 
 
+def test_our_reply_arriving_with_the_question_in_one_batch_joins_its_case(
+    client: Any, runtime: Any
+) -> None:
+    make_queue("Social care")
+    make_channel("facebook", "Acme FB", external_id="104859392837465")
+    echo = (FIXTURES / "meta" / "feed_comment__page_echo.json").read_bytes()
+    question = json.loads(echo)
+    change = question["entry"][0]["changes"][0]["value"]
+    change.update(comment_id="913374650012345_1203948576", parent_id=change["post_id"],
+                  message="Are you open on Sundays? Nobody answers the phone",
+                  created_time=change["created_time"] - 60)
+    change["from"] = {"id": "5550001", "name": "Ana Lima"}
+    for body in (compact(question), echo):  # both stored before one drain takes them
+        assert client.post("/webhooks/meta", data=body,
+                           headers=meta_headers(body)).status_code == 200
+    assert drain() == 2
+    with unit_of_work() as session:
+        case = session.scalars(select(Case)).one()
+        directions = {m.direction: m.case_id for m in session.scalars(select(Message))}
+    assert directions == {"in": case.id, "out": case.id}
+
+
 def test_delivery_for_no_known_channel_is_kept_listed_and_replayable(
     client: Any, runtime: Any, api_as: Any, admin_ada: Any
 ) -> None:
