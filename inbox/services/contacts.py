@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from inbox.channels.base import Author
 from inbox.models import Contact, ContactIdentity
+from inbox.runtime import unit_of_work
 from inbox.services.dbutil import insert_ignore_many
 
 
@@ -47,9 +48,26 @@ def _update_profile(contact: Contact, author: Author) -> None:
         contact.phone = author.phone
 
 
-def resolve_contacts(session: Session, authors: list[tuple[Author, int]]) -> list[Contact]:
+def resolve_contacts(session: Session, authors: list[tuple[Author, int]],
+                     influence: list[int]) -> list[Contact]:
     """The contact behind each (author, channel id) of a batch, created or linked as
-    needed, in a few statements for the whole batch; safe under concurrent workers."""
+    needed and given the newest profile facts and influence score, in a few statements
+    for the whole batch; safe under concurrent workers.
+
+    On PostgreSQL this is a short transaction of its own, committed at once: who wrote
+    is true whatever becomes of the batch, and concurrent workers then never wait on
+    each other's uncommitted contacts for a whole batch. (SQLite has one writer, which
+    is `session` already: a second transaction would wait on it.)"""
+    if not authors:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        with unit_of_work() as own:
+            return _resolve_contacts(own, authors, influence)
+    return _resolve_contacts(session, authors, influence)
+
+
+def _resolve_contacts(session: Session, authors: list[tuple[Author, int]],
+                      influence: list[int]) -> list[Contact]:
     keys = [(identity_kind(author, channel_id), author.external_id)
             for author, channel_id in authors]
     distinct = sorted(set(keys))
@@ -97,11 +115,13 @@ def resolve_contacts(session: Session, authors: list[tuple[Author, int]]) -> lis
                     session.delete(created.pop(key))
                 known[key], identities[key] = contact, identity
     resolved = []
-    for key, (author, _) in zip(keys, authors, strict=True):
+    for key, (author, _), score in zip(keys, authors, influence, strict=True):
         stored = identities.get(key)
         if stored is not None and author.handle and stored.handle != author.handle:
             stored.handle = author.handle
         contact = known[key]
         _update_profile(contact, author)  # in arrival order: the newest facts win
+        contact.influence_score = max(contact.influence_score or 0, score)
         resolved.append(contact)
+    session.flush()  # profile changes in primary key order: workers lock contacts alike
     return resolved

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from inbox.channels.base import NormalizedMessage
 from inbox.models import Case, Channel, Contact, ConversationThread, Message, utcnow
 from inbox.realtime.publish import publish
-from inbox.runtime import current
+from inbox.runtime import current, unit_of_work
 from inbox.services import cases as case_states
 from inbox.services import sla
 from inbox.services.contacts import resolve_contacts
@@ -269,16 +269,35 @@ class ThreadRow(NamedTuple):
     case_id: int | None
 
 
-def _lock_threads(session: Session, arrivals: list[Arrival]) -> dict[tuple[int, str], ThreadRow]:
-    """Create the missing thread rows and lock them all, in key order."""
-    threads = sorted({a.thread for a in arrivals})
-    rows = upsert_and_lock_many(
-        session, ConversationThread,
-        [{"channel_id": channel_id, "thread_key": key, "case_id": None, "updated_at": utcnow()}
-         for channel_id, key in threads],
-        conflict=("channel_id", "thread_key"), touch="updated_at",
-        returning=("id", "channel_id", "thread_key", "case_id"))
-    return {(row.channel_id, row.thread_key): ThreadRow(row.id, row.case_id) for row in rows}
+def _lock_threads(session: Session, arrivals: list[Arrival]
+                  ) -> tuple[dict[tuple[int, str], ThreadRow], set[tuple[int, str]]]:
+    """Lock the batch's threads (creating the missing rows), in key order. Returns the
+    locked threads and those another worker holds right now (PostgreSQL only)."""
+    keys = sorted({a.thread for a in arrivals})
+    if not keys:
+        return {}, set()
+    rows = [{"channel_id": channel_id, "thread_key": key, "case_id": None, "updated_at": utcnow()}
+            for channel_id, key in keys]
+    returning = ("id", "channel_id", "thread_key", "case_id")
+    if session.get_bind().dialect.name != "postgresql":  # writers are serialized there
+        return {(r.channel_id, r.thread_key): ThreadRow(r.id, r.case_id) for r in
+                upsert_and_lock_many(session, ConversationThread, rows,
+                                     conflict=("channel_id", "thread_key"), touch="updated_at",
+                                     returning=returning)}, set()
+    # New thread rows are committed at once, in a short transaction of their own (a
+    # thread without a case is harmless), so no worker waits on another's uncommitted
+    # insert. A thread another worker is deciding is then skipped, not waited for: its
+    # messages wait for the next batch while this worker goes on with the rest.
+    with unit_of_work() as own:
+        insert_ignore_many(own, ConversationThread, rows, conflict=("channel_id", "thread_key"),
+                           returning=("id",))
+    locked = {(r.channel_id, r.thread_key): ThreadRow(r.id, r.case_id) for r in session.execute(
+        select(ConversationThread.id, ConversationThread.channel_id,
+               ConversationThread.thread_key, ConversationThread.case_id)
+        .where(tuple_(ConversationThread.channel_id, ConversationThread.thread_key).in_(keys))
+        .order_by(ConversationThread.channel_id, ConversationThread.thread_key)
+        .with_for_update(skip_locked=True))}
+    return locked, set(keys) - set(locked)
 
 
 def _thread_cases(session: Session, keys: Iterable[tuple[int, str]]
@@ -429,15 +448,10 @@ def _link_messages(session: Session, arrivals: list[Arrival], threads: dict[tupl
 
 
 def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[str],
-                     arrivals: list[Arrival]) -> None:
-    """Ingest a batch of messages; sets each arrival's outcome."""
+                     arrivals: list[Arrival]) -> set[int | None]:
+    """Ingest a batch of messages; sets each arrival's outcome. Returns the deliveries
+    left for later because another worker holds one of their threads just now."""
     customers = [a for a in arrivals if not a.msg.is_echo]
-    # An author the platform withheld (IG mention ids only) gets no identity: one empty
-    # id must not merge every anonymous author into one person.
-    identified = [a for a in customers if a.msg.author.external_id]
-    contacts = resolve_contacts(session, [(a.msg.author, a.channel.id) for a in identified])
-    for arrival, contact in zip(identified, contacts, strict=True):
-        arrival.contact = contact
     for arrival in customers:
         msg = arrival.msg
         engagement = msg.facts.get("engagement")
@@ -447,13 +461,20 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
             if isinstance(engagement, int) else None, rating=msg.rating,
             language_hint=msg.language, watch_terms=watch_terms,
         )
-        if arrival.contact is not None:
-            arrival.contact.influence_score = max(arrival.contact.influence_score or 0,
-                                                  enrichment.influence)
         arrival.listening = _is_listening_only(msg, enrichment)
         arrival.log_only = bool(msg.facts.get("log_only"))
-    session.flush()  # contact facts first: every worker writes tables in one order
+    # An author the platform withheld (IG mention ids only) gets no identity: one empty
+    # id must not merge every anonymous author into one person.
+    identified = [a for a in customers if a.msg.author.external_id]
+    contacts = resolve_contacts(session, [(a.msg.author, a.channel.id) for a in identified],
+                                [a.enrichment.influence for a in identified if a.enrichment])
+    for arrival, contact in zip(identified, contacts, strict=True):
+        arrival.contact = contact
     _assign_thread_keys(session, arrivals)
+    threads, busy = _lock_threads(session, [a for a in arrivals if a.works_a_case])
+    deferred = {a.delivery_id for a in arrivals if a.works_a_case and a.thread in busy}
+    if deferred:
+        arrivals = [a for a in arrivals if a.delivery_id not in deferred]
     new = _insert_messages(session, arrivals)
     echoes = [a for a in new if a.msg.is_echo]
     for arrival in new:
@@ -465,7 +486,6 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
             arrival.outcome = MessageOutcome.LOGGED
     watched = [a for a in new if a.outcome in (MessageOutcome.MONITORED, MessageOutcome.LOGGED)]
     working = [a for a in new if a.works_a_case]
-    threads = _lock_threads(session, working)
     with session.no_autoflush, case_states.events_flushed_together(session):
         _decide(session, routing, working, threads)
         session.flush()  # the new cases, in one multi-row INSERT
@@ -488,3 +508,4 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
 
             assert arrival.case is not None
             do_acknowledge(session, arrival.case, arrival.decision.acknowledgement)
+    return deferred

@@ -146,12 +146,14 @@ def _is_transient(exc: Exception) -> bool:
         code in TRANSIENT_SQLSTATES or "database is locked" in str(exc))
 
 
-def _take_in(ctx: BatchContext, parsed: list[ParsedDelivery]) -> None:
-    """All the batch's messages at once, in a SAVEPOINT: an error undoes only this."""
+def _take_in(ctx: BatchContext, parsed: list[ParsedDelivery]) -> set[int | None]:
+    """All the batch's messages at once, in a SAVEPOINT: an error undoes only this.
+    Returns the deliveries left pending for a moment (another worker holds a thread)."""
     arrivals = [arrival for p in parsed for arrival in p.arrivals]
     with ctx.session.begin_nested(), event_scope(ctx.session):
         if arrivals:
-            take_in_messages(ctx.session, ctx.routing, ctx.watch_terms, arrivals)
+            return take_in_messages(ctx.session, ctx.routing, ctx.watch_terms, arrivals)
+    return set()
 
 
 def _finish(delivery: Delivery, done: DeliveryOutcome) -> None:
@@ -184,8 +186,7 @@ def _ingest(ctx: BatchContext, deliveries: list[Delivery]) -> list[int]:
         except ParseFailed as exc:
             _finish(delivery, DeliveryOutcome("failed", {}, f"cannot parse: {exc}"[:2000]))
     try:
-        _take_in(ctx, parsed)
-        done = parsed
+        deferred = _take_in(ctx, parsed)
     except Exception as exc:
         if len(parsed) == 1:
             return [] if _failed(parsed[0].delivery, exc) else [parsed[0].delivery.id]
@@ -193,22 +194,27 @@ def _ingest(ctx: BatchContext, deliveries: list[Delivery]) -> list[int]:
         # bad delivery is kept as failed without holding up its neighbours.
         log.info("batch of %s deliveries failed (%s); taking them one by one",
                  len(parsed), type(exc).__name__)
-        done, retry = [], []
+        deferred = set()
+        taken: list[ParsedDelivery] = []
         for one in parsed:
             for arrival in one.arrivals:
                 arrival.reset()
             try:
-                _take_in(ctx, [one])
-                done.append(one)
+                deferred |= _take_in(ctx, [one])
+                taken.append(one)
             except Exception as exc_one:
                 if not _failed(one.delivery, exc_one):
-                    retry.append(one.delivery.id)
-        for one in done:
+                    deferred.add(one.delivery.id)
+        parsed = taken
+    return _finish_all(parsed, deferred)
+
+
+def _finish_all(parsed: list[ParsedDelivery], deferred: set[int | None]) -> list[int]:
+    """Write the outcomes of those taken in; returns the ids to take again."""
+    for one in parsed:
+        if one.delivery.id not in deferred:
             _finish(one.delivery, one.outcome())
-        return retry
-    for one in done:
-        _finish(one.delivery, one.outcome())
-    return []
+    return sorted(d for d in deferred if d is not None)
 
 
 def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:

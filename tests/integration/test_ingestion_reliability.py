@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -172,3 +173,34 @@ def test_two_workers_crossing_threads_and_authors_lose_nothing(
     assert states == {"processed": 40}
     assert totals()[0] == 120
     assert cases_ == len(distinct_threads)
+
+
+def test_a_thread_another_worker_is_deciding_waits_for_the_next_batch(
+    runtime: Any, client: Any
+) -> None:
+    """The worker goes on with the rest of its batch instead of queueing on the other
+    worker's thread lock; the held-back delivery is taken in once the thread is free."""
+    if not runtime.settings.database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    from sqlalchemy import text
+
+    from inbox.services.ingest import process_batch
+
+    make_queue("Social care")
+    make_channel("facebook", "Acme", external_id=PAGE_ID)
+    first = meta_comment("1", "7", "My order is late")
+    client.post("/webhooks/meta", data=first, headers=meta_headers(first))
+    assert process_batch() == 1
+    for body in (meta_comment("2", "7", "Hello? Still late"),  # the same conversation
+                 meta_comment("3", "8", "Wrong size delivered", author="6713")):
+        client.post("/webhooks/meta", data=body, headers=meta_headers(body))
+    with runtime.db.engine.connect() as other_worker:
+        other_worker.execute(text("SELECT id FROM conversation_threads FOR UPDATE"))
+        assert process_batch() == 2
+        assert totals() == (2, 2, 1)  # the new conversation went ahead; the reply waits
+    assert process_batch() == 1
+    assert totals() == (3, 2, 0)
+    with unit_of_work() as session:
+        reply = session.scalars(select(Message).where(Message.external_id == "7_2")).one()
+        first_case = session.scalars(select(Message).where(Message.external_id == "7_1")).one()
+    assert reply.case_id == first_case.case_id
