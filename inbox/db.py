@@ -50,6 +50,10 @@ class Database:
     def __init__(self, database_url: str) -> None:
         self.url = database_url
         self.engine = make_engine(database_url)
+        # The same pool, for a write that is one statement: no BEGIN and COMMIT round
+        # trips around it on PostgreSQL. (SQLite's "begin" hook still takes the write lock,
+        # and its commit still ends that transaction.)
+        self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

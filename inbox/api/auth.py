@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, Request, g, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -59,7 +60,19 @@ def current_api_user() -> User:
     return g.api_user  # type: ignore[no-any-return]
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, except on webhooks: providers are authenticated by their
+    signature and send no cookie, so nothing is loaded, signed or saved for them (a null
+    session, which also refuses writes)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith("/webhooks/"):
+            return None
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "frontend.login"
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked where a session authenticates

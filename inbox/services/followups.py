@@ -19,14 +19,19 @@ def after_commit(session: Session, action: Callable[[], object]) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
+def run_followup(action: Callable[[], object]) -> None:
+    """Run a follow-up of work already committed (outside a Session, or by the hook)."""
+    try:
+        action()
+    except Exception:
+        log.exception("follow-up after commit failed; the sweep will catch up")
+
+
 @sa_event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
     session.info.pop("inbox.dispatch_requested", None)
     for action in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            action()
-        except Exception:
-            log.exception("follow-up after commit failed; the sweep will catch up")
+        run_followup(action)
 
 
 @sa_event.listens_for(Session, "after_rollback")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -316,6 +317,57 @@ def test_reused_mailgun_token_with_other_content_is_refused(client: Any, runtime
     assert forged.status_code == 403
     assert forged.json["error"]["code"] == "replayed"
     assert counts()[2] == 1
+
+
+def test_deliveries_arriving_at_once_are_each_stored_once(app: Any, runtime: Any) -> None:
+    """Concurrent requests share INSERTs: each gets its own delivery, a provider's
+    redelivery in the same moment gets the same one, and one drain job is waiting."""
+    from rq import Queue
+
+    from workers.queues import INGEST
+
+    make_queue("Email")
+    make_channel("email", "Support", external_id="support@acme.example")
+    forms = [mailgun_form(f"tok-c{n}", f"Hello {n}") for n in range(12)]
+    forms += [forms[0], forms[5]]  # redelivered while the first copy is being stored
+    answers: list[Any] = [None] * len(forms)
+    start = threading.Barrier(len(forms))
+
+    def post(index: int) -> None:
+        start.wait()
+        answers[index] = app.test_client().post("/webhooks/email/mailgun", data=forms[index])
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(forms))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [answer.status_code for answer in answers] == [200] * len(forms)
+    ids = [answer.json["delivery_id"] for answer in answers]
+    assert len(set(ids[:12])) == 12
+    assert ids[12:] == [ids[0], ids[5]]
+    assert counts()[2] == 12
+    assert Queue(INGEST, connection=runtime.redis).count == 1
+
+
+def test_one_used_token_does_not_fail_the_other_deliveries_stored_with_it(
+    runtime: Any
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from inbox.services.deliveries import _insert_deliveries
+
+    def row(key: str) -> dict[str, Any]:
+        return dict(provider="mailgun", channel_id=None, headers={}, body=key.encode(),
+                    content_type="", verified=True, state="pending", replay_key=key,
+                    outcome={}, attempts=0, received_at=utcnow(), error=None)
+
+    first = _insert_deliveries([row("k1")])
+    outcomes = _insert_deliveries([row("k2"), row("k1"), row("k3")])
+    assert isinstance(outcomes[1], IntegrityError)
+    ids = [first[0], outcomes[0], outcomes[2]]
+    assert all(isinstance(i, int) for i in ids) and len(set(ids)) == 3
+    assert counts()[2] == 3
 
 
 def test_stale_mailgun_timestamp_is_refused(client: Any, runtime: Any) -> None:
