@@ -21,7 +21,7 @@ def drain_deliveries() -> int:
     from inbox.services.ingest import drain
     from inbox.services.ingest_trigger import request_drain
 
-    taken = drain(on_full_batch=lambda: request_drain(force=True))
+    taken = drain(on_full_batch=request_drain)  # once: the flag holds until a job starts
     log.info("job %s ingested %d deliveries", _job_id(), taken)
     return taken
 

@@ -26,6 +26,7 @@ from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
 from inbox.services.channels import channel_for
 from inbox.services.conversations import Arrival, take_in_messages
+from inbox.services.dbutil import update_many
 from inbox.services.ingest_trigger import drain_started, request_drain
 from inbox.services.routing import RoutingTable, load_routing_table
 
@@ -64,18 +65,44 @@ class BatchContext:
         return self.channels[key]
 
 
-def _claim_pending(session: Session, limit: int, ids: list[int] | None) -> list[Delivery]:
-    stmt = select(Delivery).where(Delivery.state == "pending").order_by(Delivery.id).limit(limit)
+@dataclass
+class ClaimedDelivery:
+    """A pending delivery taken by this batch, read without the ORM (a batch reads and
+    writes its deliveries in one statement each)."""
+
+    id: int
+    provider: str
+    channel_id: int | None
+    headers: dict[str, str]
+    body: bytes
+    content_type: str
+    attempts: int
+    written: dict[str, Any] | None = None  # the new state, outcome, ...: None = unchanged
+
+
+_CLAIMED_COLUMNS = (Delivery.id, Delivery.provider, Delivery.channel_id, Delivery.headers,
+                    Delivery.body, Delivery.content_type, Delivery.attempts)
+
+
+def _claim_pending(session: Session, limit: int, ids: list[int] | None
+                   ) -> list[ClaimedDelivery]:
+    stmt = (select(*_CLAIMED_COLUMNS).where(Delivery.state == "pending")
+            .order_by(Delivery.id).limit(limit))
     if ids is not None:
         stmt = stmt.where(Delivery.id.in_(ids))
     if session.get_bind().dialect.name == "postgresql":
         # Two workers take disjoint batches instead of queueing on each other's rows.
         stmt = stmt.with_for_update(skip_locked=True)
-    return list(session.scalars(stmt))
+    return [ClaimedDelivery(*row) for row in session.execute(stmt)]
+
+
+def _write_outcomes(session: Session, deliveries: list[ClaimedDelivery]) -> None:
+    update_many(session, Delivery, [{"id": d.id, **d.written} for d in deliveries
+                                    if d.written is not None])
 
 
 def _channel_for_message(
-    ctx: BatchContext, delivery: Delivery, message: NormalizedMessage
+    ctx: BatchContext, delivery: ClaimedDelivery, message: NormalizedMessage
 ) -> Channel | None:
     if delivery.channel_id is not None:
         return ctx.session.get(Channel, delivery.channel_id)
@@ -94,7 +121,7 @@ class DeliveryOutcome:
 class ParsedDelivery:
     """A delivery read into the messages of known channels, before they are taken in."""
 
-    delivery: Delivery
+    delivery: ClaimedDelivery
     arrivals: list[Arrival]
     ignored: list[str]
     unmatched: set[str]
@@ -114,7 +141,7 @@ class ParsedDelivery:
                                summary, channel_id=self.channel_id)
 
 
-def _parse(ctx: BatchContext, delivery: Delivery) -> ParsedDelivery:
+def _parse(ctx: BatchContext, delivery: ClaimedDelivery) -> ParsedDelivery:
     adapter = adapter_for(delivery.provider)
     headers = dict(delivery.headers or {})
     headers.setdefault("content-type", delivery.content_type)
@@ -156,28 +183,30 @@ def _take_in(ctx: BatchContext, parsed: list[ParsedDelivery]) -> set[int | None]
     return set()
 
 
-def _finish(delivery: Delivery, done: DeliveryOutcome) -> None:
+def _finish(delivery: ClaimedDelivery, done: DeliveryOutcome) -> None:
     """The delivery row is written once, with the outcome."""
-    delivery.attempts += 1
-    delivery.state, delivery.outcome, delivery.error = done.state, done.outcome, done.error
-    if done.channel_id is not None:
-        delivery.channel_id = done.channel_id
-    delivery.processed_at = utcnow()
+    delivery.written = {
+        "state": done.state, "outcome": done.outcome, "error": done.error,
+        "channel_id": done.channel_id if done.channel_id is not None else delivery.channel_id,
+        "attempts": delivery.attempts + 1, "processed_at": utcnow(),
+    }
 
 
-def _failed(delivery: Delivery, exc: Exception) -> bool:
+def _failed(delivery: ClaimedDelivery, exc: Exception) -> bool:
     """Returns False if the delivery must be taken again (a transient conflict)."""
     if _is_transient(exc) and delivery.attempts + 1 < MAX_TRANSIENT_ATTEMPTS:
         log.info("delivery %s met a concurrent worker (%s); taken again",
                  delivery.id, type(exc).__name__)
-        delivery.attempts += 1
+        delivery.written = {"state": "pending", "outcome": {}, "error": None,
+                            "channel_id": delivery.channel_id,
+                            "attempts": delivery.attempts + 1, "processed_at": None}
         return False
     log.exception("delivery %s failed", delivery.id)  # kept and replayable, never dropped
     _finish(delivery, DeliveryOutcome("failed", {}, f"{type(exc).__name__}: {exc}"[:2000]))
     return True
 
 
-def _ingest(ctx: BatchContext, deliveries: list[Delivery]) -> list[int]:
+def _ingest(ctx: BatchContext, deliveries: list[ClaimedDelivery]) -> list[int]:
     """Ingest a claimed batch; returns the ids of deliveries to take again."""
     parsed: list[ParsedDelivery] = []
     for delivery in deliveries:
@@ -229,6 +258,7 @@ def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
             watch_terms=list(session.scalars(select(WatchTerm.term).order_by(WatchTerm.id))),
         )
         retry = _ingest(ctx, deliveries)
+        _write_outcomes(session, deliveries)
     if retry:
         request_drain(force=True)
     return len(deliveries)
