@@ -25,12 +25,12 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage
-from inbox.models import Case, Channel, Contact, ConversationThread, Message, utcnow
+from inbox.models import Case, Channel, ConversationThread, Message, utcnow
 from inbox.realtime.publish import publish
 from inbox.runtime import current, unit_of_work
 from inbox.services import cases as case_states
 from inbox.services import sla
-from inbox.services.contacts import resolve_contacts
+from inbox.services.contacts import ContactFacts, resolve_contacts
 from inbox.services.dbutil import insert_ignore_many, update_many, upsert_and_lock_many
 from inbox.services.enrichment import Enrichment, enrich
 from inbox.services.routing import RoutingTable, decide, in_business_hours, resolve_queue
@@ -84,7 +84,7 @@ class Arrival:
     channel: Channel
     msg: NormalizedMessage
     delivery_id: int | None
-    contact: Contact | None = None
+    contact: ContactFacts | None = None
     enrichment: Enrichment | None = None
     listening: bool = False
     log_only: bool = False
@@ -316,7 +316,7 @@ def _thread_cases(session: Session, keys: Iterable[tuple[int, str]]
 
 
 def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
-           contact: Contact | None, routing: RoutingTable) -> RoutingFacts:
+           contact: ContactFacts | None, routing: RoutingTable) -> RoutingFacts:
     return RoutingFacts(
         channel_kind=channel.kind, channel_id=channel.id, visibility=msg.visibility,
         message_kind=msg.kind, text=msg.text or "", hashtags=tuple(enrichment.hashtags),

@@ -449,3 +449,42 @@ def test_contact_profile_shows_the_timeline_across_channels(
     assert len(profile["cases"]) == 2 and len(profile["timeline"]) == 2
     assert len(profile["sentiment_trend"]) == 2
     assert api_as(agent_alice).get("/api/v1/contacts/99999").status_code == 404
+
+
+def test_a_batch_links_known_addresses_and_keeps_the_newest_profile_facts(runtime: Any) -> None:
+    from inbox.channels.base import Author
+    from inbox.models import ContactIdentity
+    from inbox.services.contacts import resolve_contacts
+
+    channel = make_channel("x", "Acme X", external_id="9999")
+    with unit_of_work() as session:
+        known = Contact(display_name="Ada (from the shop)", email="ada@example.org")
+        session.add(known)
+        session.flush()
+        known_id = known.id
+    with unit_of_work() as session:
+        contacts = resolve_contacts(session, [
+            (Author(identity_kind="email", external_id="ada@example.org",
+                    email="Ada@Example.org", name="Ada Okafor"), channel.id),
+            (Author(identity_kind="x", external_id="42", handle="bo", followers=10), channel.id),
+            (Author(identity_kind="x", external_id="42", handle="bo_new", followers=25,
+                    verified=True), channel.id),
+        ], [5, 40, 30])
+    assert contacts[0].id == known_id  # the email we already held names the same person
+    assert contacts[1].id == contacts[2].id != known_id
+    with unit_of_work() as session:
+        bo = session.get(Contact, contacts[1].id)
+        identity = session.scalars(select(ContactIdentity).where(
+            ContactIdentity.kind == "x", ContactIdentity.external_id == "42")).one()
+        assert bo is not None and (bo.followers, bo.verified, bo.influence_score) == (25, True, 40)
+        assert bo.display_name == "@bo"
+        assert identity.handle == "bo_new"  # the newest handle of the batch...
+    with unit_of_work() as session:
+        resolve_contacts(session, [(Author(identity_kind="x", external_id="42",
+                                           handle="bo_new", followers=30), channel.id)], [1])
+    with unit_of_work() as session:
+        identity = session.scalars(select(ContactIdentity).where(
+            ContactIdentity.external_id == "42")).one()
+        bo = session.get(Contact, contacts[1].id)
+        assert identity.handle == "bo_new" and bo is not None  # ...then follows renames
+        assert (bo.followers, bo.influence_score) == (30, 40)
