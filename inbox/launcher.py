@@ -59,11 +59,15 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     from rq import SimpleWorker
 
     from inbox import runtime
-    from workers.queues import ALL
+    from workers.queues import ALL, INGEST
 
     _logging()
     rt = runtime.start()
     names = queues or list(ALL)
+    if INGEST in names:
+        from inbox.services.enrichment import warm_up
+
+        warm_up()  # the models load now, not while the first customer's message waits
     # SimpleWorker runs jobs in-process: our jobs are short batches, and forking per
     # job would cost more than the work (and would need the engine re-made per child).
     worker = SimpleWorker(names, connection=rt.redis)

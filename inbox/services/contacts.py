@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from inbox.channels.base import Author
 from inbox.models import Contact, ContactIdentity, utcnow
 from inbox.runtime import unit_of_work
-from inbox.services.dbutil import insert_ignore_many, update_many
+from inbox.services.dbutil import commit_without_waiting_for_disk, insert_ignore_many, update_many
 
 
 def identity_kind(author: Author, channel_id: int) -> str:
@@ -93,6 +93,7 @@ def resolve_contacts(session: Session, authors: list[tuple[Author, int]],
         return []
     if session.get_bind().dialect.name == "postgresql":
         with unit_of_work() as own:
+            commit_without_waiting_for_disk(own)
             return _resolve_contacts(own, authors, influence)
     return _resolve_contacts(session, authors, influence)
 

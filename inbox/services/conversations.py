@@ -31,7 +31,12 @@ from inbox.runtime import current, unit_of_work
 from inbox.services import cases as case_states
 from inbox.services import sla
 from inbox.services.contacts import ContactFacts, resolve_contacts
-from inbox.services.dbutil import insert_ignore_many, update_many, upsert_and_lock_many
+from inbox.services.dbutil import (
+    commit_without_waiting_for_disk,
+    insert_ignore_many,
+    update_many,
+    upsert_and_lock_many,
+)
 from inbox.services.enrichment import Enrichment, enrich
 from inbox.services.routing import RoutingTable, decide, in_business_hours, resolve_queue
 from inbox.services.rule_engine import RoutingDecision, RoutingFacts
@@ -144,7 +149,7 @@ class _Known:
     """A stored message a new one may refer to (its parent, an email it references)."""
 
     id: int
-    thread_key: str
+    thread_key: str | None
     direction: str
     case_id: int | None
 
@@ -156,17 +161,16 @@ IN_BATCH = 1 << 62  # ids given to this batch's own messages while threading
 
 
 def _known_messages(session: Session, arrivals: list[Arrival]) -> dict[tuple[int, str], _Known]:
-    """The stored messages the batch's replies and emails refer to, in one read."""
+    """In one read: the stored messages the batch's replies and emails refer to, and
+    those of its own messages that are stored already (redeliveries)."""
     wanted = sorted({(a.channel.id, ref) for a in arrivals
                      for ref in ([a.msg.parent_external_id] if a.msg.parent_external_id
-                                 else []) + list(a.msg.references)})
-    if not wanted:
-        return {}
+                                 else []) + list(a.msg.references)}
+                    | {a.key for a in arrivals})
     rows = session.execute(select(
         Message.id, Message.channel_id, Message.external_id, Message.thread_key,
         Message.direction, Message.case_id,
-    ).where(tuple_(Message.channel_id, Message.external_id).in_(wanted),
-            Message.thread_key.is_not(None)))
+    ).where(tuple_(Message.channel_id, Message.external_id).in_(wanted)))
     return {(row.channel_id, row.external_id): _Known(row.id, row.thread_key, row.direction,
                                                       row.case_id) for row in rows}
 
@@ -174,9 +178,9 @@ def _known_messages(session: Session, arrivals: list[Arrival]) -> dict[tuple[int
 def _email_thread_key(known: dict[tuple[int, str], _Known], channel: Channel,
                       msg: NormalizedMessage) -> str:
     referenced = [known[(channel.id, ref)] for ref in msg.references
-                  if (channel.id, ref) in known]
+                  if (channel.id, ref) in known and known[(channel.id, ref)].thread_key]
     if referenced:
-        return max(referenced, key=lambda k: k.id).thread_key
+        return str(max(referenced, key=lambda k: k.id).thread_key)
     subject = SUBJECT_PREFIX.sub("", msg.subject or "").strip().lower()
     return f"email:{msg.author.external_id}:{subject}"[:255]
 
@@ -186,7 +190,7 @@ def _thread_key(known: dict[tuple[int, str], _Known], channel: Channel,
     if msg.channel_kind == "email":
         return _email_thread_key(known, channel, msg)
     parent = known.get((channel.id, msg.parent_external_id)) if msg.parent_external_id else None
-    if parent is not None:
+    if parent is not None and parent.thread_key is not None:
         # A reply to a reply joins its parent's conversation even where the platform
         # names no conversation id (X v1.1 payloads), so deep chains stay one case.
         # A top-level comment's parent is the post its thread key already names: each
@@ -203,8 +207,7 @@ def _thread_key(known: dict[tuple[int, str], _Known], channel: Channel,
     return key[:255]
 
 
-def _assign_thread_keys(session: Session, arrivals: list[Arrival]) -> None:
-    known = _known_messages(session, arrivals)
+def _assign_thread_keys(known: dict[tuple[int, str], _Known], arrivals: list[Arrival]) -> None:
     for index, arrival in enumerate(arrivals):
         if arrival.listening or arrival.log_only:
             continue
@@ -289,6 +292,7 @@ def _lock_threads(session: Session, arrivals: list[Arrival]
     # insert. A thread another worker is deciding is then skipped, not waited for: its
     # messages wait for the next batch while this worker goes on with the rest.
     with unit_of_work() as own:
+        commit_without_waiting_for_disk(own)
         insert_ignore_many(own, ConversationThread, rows, conflict=("channel_id", "thread_key"),
                            returning=("id",))
     locked = {(r.channel_id, r.thread_key): ThreadRow(r.id, r.case_id) for r in session.execute(
@@ -451,6 +455,14 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
                      arrivals: list[Arrival]) -> set[int | None]:
     """Ingest a batch of messages; sets each arrival's outcome. Returns the deliveries
     left for later because another worker holds one of their threads just now."""
+    # A redelivered message is known by its key before any work is spent on it (the
+    # insert-or-ignore below still settles races with other workers).
+    known = _known_messages(session, arrivals)
+    first: dict[tuple[int, str], Arrival] = {}
+    for arrival in arrivals:
+        if arrival.key in known or first.setdefault(arrival.key, arrival) is not arrival:
+            arrival.outcome = MessageOutcome.DUPLICATE
+    arrivals = list(first.values())
     customers = [a for a in arrivals if not a.msg.is_echo]
     for arrival in customers:
         msg = arrival.msg
@@ -470,7 +482,7 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
                                 [a.enrichment.influence for a in identified if a.enrichment])
     for arrival, contact in zip(identified, contacts, strict=True):
         arrival.contact = contact
-    _assign_thread_keys(session, arrivals)
+    _assign_thread_keys(known, arrivals)
     threads, busy = _lock_threads(session, [a for a in arrivals if a.works_a_case])
     deferred = {a.delivery_id for a in arrivals if a.works_a_case and a.thread in busy}
     if deferred:

@@ -159,3 +159,12 @@ def update_many(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
         session.execute(stmt, {"rows": json.dumps(rows, default=_json_value)})
         return
     session.execute(update(model), rows)  # ORM bulk UPDATE by primary key: executemany
+
+
+def commit_without_waiting_for_disk(session: Session) -> None:
+    """For a short transaction of rows a later transaction builds on (contacts, thread
+    rows): PostgreSQL answers its COMMIT before the WAL reaches the disk. Safe because
+    the later transaction's own (synchronous) commit flushes the WAL up to itself, so
+    nothing that refers to these rows is ever durable without them."""
+    if _on_postgresql(session):
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))

@@ -166,6 +166,12 @@ def _language_identifier() -> Any:
     return _identifier
 
 
+def warm_up() -> None:
+    """Load the sentiment lexicon and the language model (a worker does it at start)."""
+    _get_analyzer()
+    _language_identifier()
+
+
 # --- influence ----------------------------------------------------------------------------
 
 
