@@ -79,6 +79,19 @@ def test_delivery_is_stored_before_it_is_parsed(client: Any, reviews: Any) -> No
     assert counts()[:2] == (0, 0)
 
 
+def test_accepted_answer_is_what_jsonify_gives(app: Any, client: Any, reviews: Any) -> None:
+    """The accepted answer is formatted by hand (the hot path): same bytes, same headers."""
+    from flask import jsonify
+
+    response = post_generic(client, reviews.id, item("r-1", "Where is my refund?"))
+    with app.app_context():
+        expected = jsonify({"status": "accepted", "delivery_id": response.json["delivery_id"]})
+    assert response.status_code == 200
+    assert response.get_data() == expected.get_data()
+    assert response.headers["Content-Type"] == expected.headers["Content-Type"]
+    assert response.headers["Content-Length"] == expected.headers["Content-Length"]
+
+
 def test_bad_signature_is_401_and_nothing_is_stored(client: Any, reviews: Any) -> None:
     response = post_generic(client, reviews.id, item("r-1", "hi"), secret="wrong-secret-value")
     assert response.status_code == 401
