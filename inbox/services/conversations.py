@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage
@@ -356,6 +356,7 @@ def _new_case(session: Session, routing: RoutingTable, arrival: Arrival,
         required_skills=list(decision.required_skills),
         sla_policy_id=decision.sla_policy_id or routing.queue_policies.get(queue_id or -1),
         last_message_at=msg.sent_at, linked_case_id=previous.id if previous else None,
+        escalation_level=0, version=1,  # announced before it is inserted (as its defaults)
     )
     session.add(case)
     arrival.decision = decision
@@ -389,6 +390,21 @@ def _decide(session: Session, routing: RoutingTable, working: list[Arrival],
                 continue
             arrival.outcome = MessageOutcome.NEW_CASE
         arrival.case = current_case[arrival.thread] = case
+
+
+def _number_new_cases(session: Session, cases: list[Case]) -> None:
+    """New cases need their ids before their events are recorded. PostgreSQL hands out a
+    batch's ids in one round trip, and each case is then inserted once, in its final
+    state, with its events; elsewhere the new cases are inserted first."""
+    if not cases:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.flush()
+        return
+    ids = session.scalars(select(func.nextval(func.pg_get_serial_sequence("cases", "id")))
+                          .select_from(func.generate_series(1, len(cases)))).all()
+    for case, case_id in zip(cases, ids, strict=True):
+        case.id = case_id
 
 
 # --------------------------------------------------------------------- applying
@@ -500,7 +516,8 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
     working = [a for a in new if a.works_a_case]
     with session.no_autoflush, case_states.events_flushed_together(session):
         _decide(session, routing, working, threads)
-        session.flush()  # the new cases, in one multi-row INSERT
+        _number_new_cases(session, [a.case for a in working
+                                    if a.outcome is MessageOutcome.NEW_CASE and a.case])
         for arrival in working:
             _apply(session, arrival)
     # Our echo joins the case its conversation feeds, which may have opened just now.

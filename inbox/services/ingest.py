@@ -11,6 +11,7 @@ case (docs/ingestion.md).
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,34 +247,56 @@ def _finish_all(parsed: list[ParsedDelivery], deferred: set[int | None]) -> list
     return sorted(d for d in deferred if d is not None)
 
 
-def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
-    """Ingest up to `limit` pending deliveries in one transaction; returns how many."""
+def _process_batch(limit: int, ids: list[int] | None) -> tuple[int, int]:
+    """Ingest up to `limit` pending deliveries in one transaction; returns how many were
+    taken and how many of them stay pending to be taken again."""
     with unit_of_work() as session:
         deliveries = _claim_pending(session, limit, ids)
         if not deliveries:
-            return 0
+            return 0, 0
         ctx = BatchContext(
             session=session,
             routing=load_routing_table(session),
             watch_terms=list(session.scalars(select(WatchTerm.term).order_by(WatchTerm.id))),
         )
-        retry = _ingest(ctx, deliveries)
+        again = _ingest(ctx, deliveries)
         _write_outcomes(session, deliveries)
-    if retry:
+    return len(deliveries), len(again)
+
+
+def process_batch(limit: int = BATCH_SIZE, ids: list[int] | None = None) -> int:
+    """Ingest up to `limit` pending deliveries in one transaction; returns how many."""
+    taken, again = _process_batch(limit, ids)
+    if again:
         request_drain(force=True)
-    return len(deliveries)
+    return taken
+
+
+# When all a batch took waits on threads another worker is deciding (its batch commits
+# within some tens of milliseconds), the job pauses and takes them again itself rather
+# than spinning through new jobs; after this long it leaves them to a new job.
+HELD_BACK_PAUSE_SECONDS = 0.02
+HELD_BACK_PATIENCE_SECONDS = 10.0
 
 
 def drain(batch_size: int = BATCH_SIZE, on_full_batch: Any = None) -> int:
     """Process pending deliveries until none are left; returns how many were taken."""
     drain_started()
-    total = 0
+    total, waited = 0, 0.0
     while True:
-        taken = process_batch(batch_size)
+        taken, again = _process_batch(batch_size, None)
         total += taken
-        if taken < batch_size:
+        if again and again == taken:
+            if waited >= HELD_BACK_PATIENCE_SECONDS:
+                request_drain(force=True)
+                return total
+            time.sleep(HELD_BACK_PAUSE_SECONDS)
+            waited += HELD_BACK_PAUSE_SECONDS
+            continue
+        waited = 0.0
+        if taken < batch_size and not again:
             return total
-        if on_full_batch is not None:
+        if taken == batch_size and on_full_batch is not None:
             on_full_batch()  # more waiting: let another worker share the load
 
 

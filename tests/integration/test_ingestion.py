@@ -68,6 +68,9 @@ def test_signed_generic_item_becomes_one_queued_case(
     assert contact is not None and contact.display_name == "Pat Reviewer"
     names = [e.name for e in captured_events]
     assert "case.created" in names and "message.created" in names
+    # Announced with the version it was stored with (a desk compares versions).
+    assert {e.payload["version"] for e in captured_events
+            if e.name.startswith("case.")} == {case.version}
 
 
 def test_delivery_is_stored_before_it_is_parsed(client: Any, reviews: Any) -> None:
