@@ -33,9 +33,9 @@ from inbox.services.routing import RoutingTable, load_routing_table
 
 log = logging.getLogger(__name__)
 
-# Deliveries per transaction: big enough to amortize a commit, small enough that
-# concurrent workers do not wait long on each other's thread and contact locks.
-BATCH_SIZE = 50
+# Deliveries per transaction: big enough to amortize a batch's fixed statements, small
+# enough that a thread another worker holds is seldom in it (it would wait a moment).
+BATCH_SIZE = 100
 
 # The channel kinds a provider's messages may belong to.
 PROVIDER_KINDS: dict[str, tuple[str, ...]] = {
