@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextClause, text, update
+from sqlalchemy import Connection, TextClause, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,8 @@ def _on_postgresql(session: Session) -> bool:
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()  # bytea's hex input form
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
@@ -168,3 +170,23 @@ def commit_without_waiting_for_disk(session: Session) -> None:
     nothing that refers to these rows is ever durable without them."""
     if _on_postgresql(session):
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+@lru_cache(maxsize=16)
+def _recordset_insert_in_order(table: str, columns: tuple[str, ...]) -> TextClause:
+    names = ", ".join(columns)
+    return text(
+        f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608 - names of columns
+        f"FROM jsonb_populate_recordset(NULL::{table}, CAST(:rows AS jsonb)) "
+        "WITH ORDINALITY AS r ORDER BY r.ordinality RETURNING id")
+
+
+def insert_many_returning_ids(connection: Connection, model: Any,
+                              rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in one statement; returns their new ids in the order of the rows."""
+    if connection.dialect.name == "postgresql":
+        in_order = _recordset_insert_in_order(model.__tablename__, _columns(model, rows))
+        # Rows go in in the order of the array, each taking the sequence's next id.
+        return sorted(connection.execute(in_order, {"rows": _rows_json(model, rows)}).scalars())
+    returning = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return list(connection.execute(returning, rows).scalars())

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from inbox.channels.registry import CHANNEL_ADDRESSED, adapter_for
 from inbox.models import Channel, Delivery, utcnow
 from inbox.runtime import current, unit_of_work
 from inbox.services.batching import GroupCommit
+from inbox.services.dbutil import insert_many_returning_ids
 from inbox.services.errors import NotFound, ServiceError, ValidationFailed
 from inbox.services.followups import run_followup
 from inbox.services.ingest_trigger import request_drain
@@ -33,12 +34,6 @@ KEPT_HEADERS = (
     "i-twilio-idempotency-token",
 )
 VERIFY_FAILURES_KEY = "inbox:webhooks:verification-failures"
-# A Core INSERT … RETURNING on the table, compiled once: the hottest write of the service.
-# Not through an ORM Session: its unit of work costs more CPU than the statement itself.
-# Ids come back in the order of the rows (SQLAlchemy's sentinel ordering).
-_DELIVERIES = cast(Table, Delivery.__table__)
-_INSERT_DELIVERIES = insert(_DELIVERIES).returning(_DELIVERIES.c.id,
-                                                   sort_by_parameter_order=True)
 
 
 class StorageUnavailable(ServiceError):
@@ -138,8 +133,10 @@ def _insert_deliveries(rows: Sequence[dict[str, Any]]) -> list[int | SQLAlchemyE
     Requesting the drain only now is what lets the job find every one of them."""
     try:
         with current().db.autocommit.begin() as connection:
+            # The hottest write of the service: one statement whatever the batch's size,
+            # not through an ORM Session (its unit of work costs more than the insert).
             ids: list[int | SQLAlchemyError] = list(
-                connection.execute(_INSERT_DELIVERIES, list(rows)).scalars())
+                insert_many_returning_ids(connection, Delivery, list(rows)))
     except IntegrityError as exc:
         if len(rows) == 1:
             return [exc]

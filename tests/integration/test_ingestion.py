@@ -504,3 +504,20 @@ def test_a_batch_links_known_addresses_and_keeps_the_newest_profile_facts(runtim
         bo = session.get(Contact, contacts[1].id)
         assert identity.handle == "bo_new" and bo is not None  # ...then follows renames
         assert (bo.followers, bo.influence_score) == (30, 40)
+
+
+def test_the_raw_bytes_are_stored_exactly_as_received(client: Any, runtime: Any) -> None:
+    """Signatures are over the bytes: a replay or a re-parse needs them unchanged, in
+    whatever encoding (here Latin-1, CRLF line ends and a NUL) the sender used."""
+    channel = make_channel("email", "Support", external_id="support@acme.example",
+                           secret=SECRET)
+    raw = (b"From: =?iso-8859-1?q?Jos=E9?= <jose@example.org>\r\nTo: support@acme.example\r\n"
+           b"Subject: r\xe9clamation\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n"
+           b"Ma commande n'est pas arriv\xe9e.\x00\r\n")
+    headers = generic_headers(raw, SECRET)
+    headers["Content-Type"] = "message/rfc822"
+    response = client.post(f"/webhooks/email/raw/{channel.id}", data=raw, headers=headers)
+    assert response.status_code == 200, response.json
+    with unit_of_work() as session:
+        stored = session.get(Delivery, response.json["delivery_id"])
+        assert stored is not None and stored.body == raw
