@@ -68,10 +68,22 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
+@lru_cache(maxsize=64)
+def _plan(model: Any, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """For rows naming `keys`: the columns a recordset statement names (only ever the
+    table's own: the SQL is composed from them, never from data) and the columns whose
+    Python-side defaults must be filled in."""
+    table = model.__table__
+    unknown = set(keys) - set(table.columns.keys())
+    if unknown:
+        raise ValueError(f"not columns of {model.__tablename__}: {sorted(unknown)}")
+    missing = tuple(c for c in table.columns if c.name not in keys and c.default is not None)
+    return tuple(c.name for c in table.columns if c.name in keys or c in missing), missing
+
+
 def _rows_json(model: Any, rows: list[dict[str, Any]]) -> str:
     """The rows as a JSON array, with the Python-side column defaults filled in."""
-    missing = [column for column in model.__table__.columns
-               if column.name not in rows[0] and column.default is not None]
+    _, missing = _plan(model, tuple(rows[0]))
     if missing:
         rows = [{**row, **{c.name: c.default.arg(None) if c.default.is_callable
                            else c.default.arg for c in missing}} for row in rows]
@@ -89,13 +101,7 @@ def _recordset_insert(table: str, columns: tuple[str, ...], conflict: tuple[str,
 
 
 def _columns(model: Any, rows: list[dict[str, Any]]) -> tuple[str, ...]:
-    """The columns a recordset statement names: only ever the table's own (the SQL is
-    composed from them, never from data)."""
-    unknown = set(rows[0]) - set(model.__table__.columns.keys())
-    if unknown:
-        raise ValueError(f"not columns of {model.__tablename__}: {sorted(unknown)}")
-    return tuple(c.name for c in model.__table__.columns
-                 if c.name in rows[0] or (c.default is not None and not c.primary_key))
+    return _plan(model, tuple(rows[0]))[0]
 
 
 def insert_ignore_many(
