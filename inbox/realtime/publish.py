@@ -56,6 +56,9 @@ class _PipelinedRedisManager(socketio.RedisManager):  # type: ignore[misc]
 
     @contextmanager
     def pipelined(self) -> Iterator[None]:
+        if getattr(self._held, "messages", None) is not None:  # already inside one
+            yield
+            return
         self._held.messages = []
         try:
             yield

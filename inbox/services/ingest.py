@@ -138,8 +138,8 @@ class ParsedDelivery:
         if self.unmatched and not self.arrivals:
             return DeliveryOutcome("unmatched", summary,
                                    "no connected channel for " + ", ".join(sorted(self.unmatched)))
-        return DeliveryOutcome("processed" if self.arrivals or self.unmatched else "ignored",
-                               summary, channel_id=self.channel_id)
+        return DeliveryOutcome("processed" if self.arrivals else "ignored", summary,
+                               channel_id=self.channel_id)
 
 
 def _parse(ctx: BatchContext, delivery: ClaimedDelivery) -> ParsedDelivery:
