@@ -37,17 +37,6 @@ log = logging.getLogger(__name__)
 # enough that a thread another worker holds is seldom in it (it would wait a moment).
 BATCH_SIZE = 100
 
-# The channel kinds a provider's messages may belong to.
-PROVIDER_KINDS: dict[str, tuple[str, ...]] = {
-    "meta": ("facebook", "instagram"),
-    "x": ("x",),
-    "mailgun": ("email",),
-    "email_raw": ("email",),
-    "voice": ("voice",),
-    "generic": ("generic",),
-}
-
-
 @dataclass
 class BatchContext:
     """What every message of a batch needs, read once."""
