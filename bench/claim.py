@@ -208,7 +208,7 @@ def main() -> int:
         runtime.start()
         queue_id, agents = setup_workspace(args.cases, args.agents)
         port = free_port()
-        web = Process.inbox("web", ["web", "--port", str(port), "--threads", "64"],
+        web = Process.inbox("web", ["web", "--port", str(port)],
                             child_env()).start()
         try:
             wait_http_ok(HOST, port, "/healthz", web, timeout=60)

@@ -395,7 +395,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duplicates", type=float, default=0.10, help="share re-sent")
     parser.add_argument("--new-threads", type=float, default=0.30,
                         help="share of distinct comments that start a new post thread")
-    parser.add_argument("--threads", type=int, default=64, help="gunicorn threads")
     parser.add_argument("--noop-jobs", type=int, default=None,
                         help="no-op jobs for the SimpleWorker baseline (default: n)")
     parser.add_argument("--fork-jobs", type=int, default=500,
@@ -432,8 +431,8 @@ def main(argv: list[str] | None = None) -> int:
                             INBOX_INSTANCE_PATH=str(instance), META_APP_SECRET=META_SECRET,
                             LOG_LEVEL="WARNING")
             port = free_port()
-            web = Process.inbox("web", ["web", "--host", HOST, "--port", str(port),
-                                        "--threads", str(args.threads)], env).start()
+            web = Process.inbox("web", ["web", "--host", HOST, "--port", str(port)],
+                                env).start()
             wait_http_ok(HOST, port, "/healthz", web, timeout=60)
             ctx = Context(args, env, port, url.rsplit("/", 1)[1], {})
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from flask_smorest import Api
+if TYPE_CHECKING:  # imported when an app is made: `inbox web` patches the standard
+    # library for gevent before anything imports ssl, sockets or threads
+    from flask import Flask
+    from flask_smorest import Api
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
 
 def create_app(overrides: dict[str, object] | None = None) -> Flask:
     """Build the web application. Nothing connects at import time; this does it once."""
+    from flask import Flask
+    from flask_smorest import Api
+
     from inbox import runtime
     from inbox.api import auth, errors
     from inbox.api.base import API_PREFIX

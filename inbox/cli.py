@@ -10,8 +10,6 @@ from typing import Any, TypeVar
 
 import click
 
-from inbox.services.errors import ServiceError
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -20,6 +18,8 @@ def service_errors_as_usage(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from inbox.services.errors import ServiceError
+
         try:
             return func(*args, **kwargs)
         except ServiceError as exc:
@@ -48,12 +48,14 @@ def run(host: str, port: int, demo: bool) -> None:
 @main.command()
 @click.option("--host", default=os.environ.get("HOST", "127.0.0.1"), show_default=True)
 @click.option("--port", default=int(os.environ.get("PORT", "5000")), show_default=True, type=int)
-@click.option("--threads", default=64, show_default=True, type=int)
-def web(host: str, port: int, threads: int) -> None:
-    """The web process: gunicorn, one worker (Flask-SocketIO needs one), many threads."""
+@click.option("--connections", default=int(os.environ.get("INBOX_WEB_CONNECTIONS", "5000")),
+              show_default=True, type=int,
+              help="Open connections (sockets and requests) the process serves at once.")
+def web(host: str, port: int, connections: int) -> None:
+    """The web process: gunicorn, one gevent worker (Flask-SocketIO needs one)."""
     from inbox.launcher import serve_web
 
-    serve_web(host=host, port=port, threads=threads)
+    serve_web(host=host, port=port, connections=connections)
 
 
 @main.command()
@@ -121,9 +123,55 @@ def users_add(
         click.echo(f"password: {password}")
 
 
+@users.command("edit")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["agent", "supervisor", "admin"]))
+@click.option("--team", "teams", multiple=True, help="Team name; repeatable; replaces them.")
+@service_errors_as_usage
+def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
+    """Change a user's role or teams; their open desks follow at once."""
+    from inbox.services import unit_of_work
+    from inbox.services.users import do_set_role, do_set_teams, user_by_email
+
+    with unit_of_work() as session:
+        user = user_by_email(session, email)
+        if role:
+            do_set_role(session, user, role)
+        if teams:
+            do_set_teams(session, user, list(teams))
+        click.echo(f"{user.email}: {user.role}, teams {', '.join(t.name for t in user.teams)}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@service_errors_as_usage
+def users_deactivate(email: str) -> None:
+    """No more sign-in for EMAIL: its tokens are revoked and its open desks closed."""
+    from inbox.services import unit_of_work
+    from inbox.services.users import do_deactivate_user, user_by_email
+
+    with unit_of_work() as session:
+        user = user_by_email(session, email)
+        do_deactivate_user(session, user)
+        click.echo(f"deactivated {user.email}")
+
+
 @main.group()
 def tokens() -> None:
     """API tokens."""
+
+
+@tokens.command("revoke")
+@click.argument("token")
+@service_errors_as_usage
+def tokens_revoke(token: str) -> None:
+    """Revoke TOKEN; connections it opened are closed."""
+    from inbox.services import unit_of_work
+    from inbox.services.users import do_revoke_token
+
+    with unit_of_work() as session:
+        do_revoke_token(session, token)
+    click.echo("revoked", err=True)
 
 
 @tokens.command("create")

@@ -41,6 +41,7 @@ class Settings:
     public_url: str
     max_webhook_bytes: int
     reopen_window_days: int
+    max_sockets: int = 4000
     meta_app_secret: str = ""
     meta_verify_token: str = ""
     x_consumer_secret: str = ""
@@ -125,6 +126,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         public_url=os.environ.get("INBOX_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
+        max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),
         meta_app_secret=provider["meta_app_secret"],
         meta_verify_token=provider["meta_verify_token"],
         x_consumer_secret=provider["x_consumer_secret"],

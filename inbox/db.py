@@ -2,29 +2,54 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_S = 30
+# Under gevent SQLite may wait in C only this long (the whole process waits with it);
+# beyond, _begin_cooperatively waits in Python, letting other greenlets run.
+SQLITE_GREEN_BUSY_MS = 20
 
 
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
-        engine = create_engine(
-            database_url,
-            connect_args={"timeout": 30, "check_same_thread": False},
-        )
+        return _sqlite_engine(database_url)
+    # Enough connections for a web process's threads; the rest wait on the pool. No
+    # pre-ping: it costs a round trip on every request. A connection found dead is
+    # reported as a disconnect, SQLAlchemy then discards the whole pool, and the edge
+    # answers 503 once (webhook providers retry).
+    return create_engine(database_url, pool_size=20, max_overflow=50, pool_recycle=1800)
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            # WAL lets web and workers read while one writes; foreign keys are off by default.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
+
+def _sqlite_engine(database_url: str) -> Engine:
+    cooperative = _greenlets_share_the_thread()
+    engine = create_engine(
+        database_url,
+        connect_args={"timeout": SQLITE_GREEN_BUSY_MS / 1000 if cooperative
+                      else SQLITE_BUSY_TIMEOUT_S,
+                      "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # BEGIN is ours (below), not the driver's
+        cursor = dbapi_connection.cursor()
+        # WAL lets web and workers read while one writes; foreign keys are off by default.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        busy_ms = SQLITE_GREEN_BUSY_MS if cooperative else SQLITE_BUSY_TIMEOUT_S * 1000
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.close()
+
+    if cooperative:
+        _begin_cooperatively(engine)
+    else:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn):  # type: ignore[no-untyped-def]
@@ -32,16 +57,65 @@ def make_engine(database_url: str) -> Engine:
             # on a read-to-write upgrade (SQLite's "database is locked").
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_no_autobegin(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
-            dbapi_connection.isolation_level = None
+    return engine
 
-        return engine
-    # Enough connections for a web process's threads; the rest wait on the pool. No
-    # pre-ping: it costs a round trip on every request. A connection found dead is
-    # reported as a disconnect, SQLAlchemy then discards the whole pool, and the edge
-    # answers 503 once (webhook providers retry).
-    return create_engine(database_url, pool_size=20, max_overflow=50, pool_recycle=1800)
+
+def _greenlets_share_the_thread() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return False
+    return bool(monkey.is_module_patched("threading"))
+
+
+_WRITE_LOCK_HELD = "inbox.sqlite_write_lock"
+
+
+def _begin_cooperatively(engine: Engine) -> None:
+    """BEGIN IMMEDIATE for a gevent process. SQLite's own busy wait sleeps in C and so
+    freezes every greenlet, the one holding the lock included, and every request with it
+    while a worker process writes. Here the process's transactions queue on a
+    greenlet-aware lock (threading is patched: this is gevent's), and the one at the
+    front asks SQLite without waiting, sleeping cooperatively between tries while
+    another process holds the database."""
+    import threading
+
+    in_process = threading.RLock()
+
+    @event.listens_for(engine, "begin")
+    def _acquire(conn):  # type: ignore[no-untyped-def]
+        in_process.acquire()
+        conn.info[_WRITE_LOCK_HELD] = True
+        try:
+            _begin_immediate_without_blocking(conn)
+        except BaseException:
+            _release(conn)
+            raise
+
+    def _release(conn):  # type: ignore[no-untyped-def]
+        if conn.info.pop(_WRITE_LOCK_HELD, False):
+            in_process.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
+
+
+def _begin_immediate_without_blocking(conn: Connection) -> None:
+    import gevent
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    pause = 0.001
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            message = str(exc.orig)
+            if ("locked" not in message and "busy" not in message) \
+                    or time.monotonic() > deadline:
+                raise
+        gevent.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 class Database:

@@ -26,27 +26,46 @@ def _logging() -> None:
     )
 
 
-def serve_web(host: str, port: int, threads: int) -> None:
+def serve_web(host: str, port: int, connections: int) -> None:
+    """gunicorn with one gevent worker: every HTTP request and every open Socket.IO
+    connection is a greenlet, so a thousand open desks hold no thread a webhook needs
+    (docs/scaling.md says why this design and not a separate socket process)."""
+    from gevent import monkey
+
+    # First, before gunicorn, Redis or the app import sockets, ssl and threads: the
+    # master's forks and the embedded Redis then cooperate with the worker's hub too.
+    monkey.patch_all()
+
     from gunicorn.app.base import BaseApplication
 
-    from inbox import runtime
+    from inbox.backends import resolve_redis_url
+    from inbox.config import load_settings
 
     _logging()
     # Resolve Redis in the gunicorn master so an embedded server outlives worker restarts.
-    os.environ["REDIS_URL"] = runtime.start().redis_url
+    # Nothing else is built here: the worker monkey-patches the standard library before it
+    # loads the app, and objects made before that (an engine's pool locks) would block it.
+    settings = load_settings()
+    os.environ["REDIS_URL"] = resolve_redis_url(settings.redis_url, settings.instance_path)
 
     class _Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", 1)  # Flask-SocketIO keeps connection state per process
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gevent")
+            # Open sockets and requests in flight together; Socket.IO refuses new
+            # connections before this (INBOX_MAX_SOCKETS), so HTTP always has room.
+            self.cfg.set("worker_connections", connections)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 5)
             # Longer than clients and load balancers keep idle connections, so the server
             # never closes one just as a client reuses it.
             self.cfg.set("keepalive", 75)
             self.cfg.set("accesslog", os.environ.get("INBOX_ACCESS_LOG") or None)
+            # gunicorn's control socket has one default path per user: several web
+            # processes on one host (tests, two behind a balancer) would take it from
+            # each other. Nothing here uses it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             from inbox import create_app

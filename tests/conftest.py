@@ -201,16 +201,16 @@ class LiveServer(LiveProcess):
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        super().__init__(["web", "--port", str(self.port), "--threads", "32"], env)
+        super().__init__(["web", "--port", str(self.port)], env)
 
     def start(self) -> LiveServer:
         super().start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + float(os.environ.get("INBOX_TEST_START_DEADLINE", "120"))
         while time.monotonic() < deadline:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or booting past the timeout
                 pass
             assert self.process is not None
             if self.process.poll() is not None:

@@ -24,6 +24,11 @@ from inbox.realtime.events import CATALOGUE
 log = logging.getLogger(__name__)
 
 SOCKETIO_CHANNEL = "inbox-socketio"
+# Not an event for clients: an order to every web process to re-check which rooms its
+# sockets may stay in (inbox.realtime.reach). It travels on the same channel as the
+# events, so a web process handles it before any event published after it.
+ACCESS_CHANGE = "inbox.access"
+CONTROL_ROOM = "inbox:control"  # nobody joins it: a server that cannot handle the order drops it
 _PENDING = "inbox.pending_events"
 _SCOPES = "inbox.event_scopes"
 
@@ -123,10 +128,35 @@ def _check_against_catalogue(name: str, payload: dict[str, Any]) -> None:
 def publish(session: Session, name: str, payload: dict[str, Any], rooms: Iterable[str]) -> None:
     """Queue `name` for `rooms`; it is emitted only if and when `session` commits."""
     _check_against_catalogue(name, payload)
-    event = Event(name, payload, tuple(dict.fromkeys(rooms)))
+    _hold_until_commit(session, Event(name, payload, tuple(dict.fromkeys(rooms))))
+
+
+def _hold_until_commit(session: Session, event: Event) -> None:
     scopes = session.info.get(_SCOPES)
     target = scopes[-1] if scopes else session.info.setdefault(_PENDING, [])
     target.append(event)
+
+
+def publish_access_change(
+    session: Session,
+    *,
+    users: Iterable[int] = (),
+    cases: Iterable[int] = (),
+    disconnect_users: Iterable[int] = (),
+    disconnect_tokens: Iterable[int] = (),
+) -> None:
+    """After `session` commits, and before its events, every web process re-checks the
+    rooms of these users' sockets and of the sockets watching these cases, and closes
+    the sockets of these users and tokens."""
+    order = {
+        "users": sorted(set(users)),
+        "cases": sorted(set(cases)),
+        "disconnect_users": sorted(set(disconnect_users)),
+        "disconnect_tokens": sorted(set(disconnect_tokens)),
+    }
+    if not any(order.values()):
+        return
+    _hold_until_commit(session, Event(ACCESS_CHANGE, order, (CONTROL_ROOM,)))
 
 
 @contextmanager
@@ -156,8 +186,9 @@ def pending_events(session: Session) -> list[Event]:
 
 
 def _emit(event: Event) -> None:
-    for observer in list(_observers):
-        observer(event)
+    if event.name != ACCESS_CHANGE:
+        for observer in list(_observers):
+            observer(event)
     manager = _emitter()
     if manager is None:
         log.warning("real-time emitter not configured; dropped %s", event.name)
@@ -172,6 +203,9 @@ def _flush_after_commit(session: Session) -> None:
     events = session.info.pop(_PENDING, [])
     if not events:
         return
+    # Access orders first: a socket that lost sight of a case leaves its room before
+    # the commit's events for that case go out.
+    events.sort(key=lambda event: event.name != ACCESS_CHANGE)
     manager = _emitter()
     try:
         with manager.pipelined() if manager is not None else nullcontext():

@@ -8,43 +8,52 @@ from __future__ import annotations
 
 from typing import Any
 
-import socketio as python_socketio
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
-from flask_socketio import SocketIO, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from inbox.models import User
+from inbox.realtime.connections import connections
 from inbox.realtime.publish import SOCKETIO_CHANNEL
+from inbox.realtime.reach import AccessAwareRedisManager
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
 from inbox.services.access import visible_queue_ids
 from inbox.services.errors import NotFound, ServiceError
 from inbox.services.presence import agent_connected, agent_disconnected
-from inbox.services.users import user_for_token
+from inbox.services.users import active_token
 from inbox.services.viewing import do_close_case, do_open_case, do_set_typing
 
 socketio = SocketIO()
 
-# sid -> user, for this process's connections
-_connected: dict[str, User] = {}
 
-
-def _authenticate(auth: Any) -> User | None:
+def _authenticate(auth: Any) -> tuple[User, int | None] | None:
+    """The user, and the id of the token that vouched for them (None for a session)."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token:
         with unit_of_work() as session:
-            return user_for_token(session, str(token))
+            row = active_token(session, str(token))
+            return (row.user, row.id) if row is not None else None
     if current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+        return current_user._get_current_object(), None  # type: ignore[attr-defined]
     return None
+
+
+def _user_of(sid: str) -> User | None:
+    connection = connections.get(sid)
+    return connection.user if connection is not None else None
 
 
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> bool:
-    user = _authenticate(auth)
-    if user is None:
+    if len(connections) >= current_app.config["INBOX_SETTINGS"].max_sockets:
+        # Full: refused at once, so open desks cannot starve HTTP; the desk backs off.
+        raise ConnectionRefusedError("server busy: too many open connections, retry later")
+    found = _authenticate(auth)
+    if found is None:
         return False  # the client gets a connect_error
-    _connected[request.sid] = user  # type: ignore[attr-defined]
+    user, token_id = found
+    connections.add(request.sid, user, token_id)  # type: ignore[attr-defined]
     agent_connected(user.id)
     join_room(agent_room(user.id))
     if user.is_supervisor:
@@ -57,21 +66,29 @@ def on_connect(auth: Any = None) -> bool:
 
 @socketio.on("disconnect")
 def on_disconnect(reason: Any = None) -> None:
-    user = _connected.pop(request.sid, None)  # type: ignore[attr-defined]
-    if user is not None:
-        _close_viewed_cases(user, request.sid)  # type: ignore[attr-defined]
-        agent_disconnected(user.id)
+    connection = connections.remove(request.sid)  # type: ignore[attr-defined]
+    if connection is not None:
+        for case_id in sorted(connection.viewing):
+            with unit_of_work() as session:
+                do_close_case(session, connection.user, case_id, request.sid)  # type: ignore[attr-defined]
+        agent_disconnected(connection.user.id)
 
 
 def init_app(app: Flask, redis_url: str) -> None:
     # The manager is built here rather than from message_queue= because Flask-SocketIO
     # only recognises redis:// URLs, and the embedded Redis is a unix:// socket.
-    manager = python_socketio.RedisManager(redis_url, channel=SOCKETIO_CHANNEL)
-    socketio.init_app(app, client_manager=manager, async_mode="threading")
+    manager = AccessAwareRedisManager(redis_url, channel=SOCKETIO_CHANNEL)
+    socketio.init_app(app, client_manager=manager, async_mode=_async_mode())
 
 
-# sid -> ids of the cases that connection has open (case.view), for clean-up on disconnect
-_viewing: dict[str, set[int]] = {}
+def _async_mode() -> str:
+    """gevent in the web process (its gunicorn worker patched the standard library),
+    threads anywhere else (tests' in-process app, scripts)."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
 def _case_id_of(data: Any) -> int | None:
@@ -82,7 +99,7 @@ def _case_id_of(data: Any) -> int | None:
 @socketio.on("case.view")
 def on_case_view(data: Any) -> dict[str, Any]:
     """Open a case: join its room, tell the others, learn who is already there."""
-    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    user = _user_of(request.sid)  # type: ignore[attr-defined]
     case_id = _case_id_of(data)
     if user is None or case_id is None:
         return {"ok": False, "error": "send {case_id: <int>}"}
@@ -92,13 +109,15 @@ def on_case_view(data: Any) -> dict[str, Any]:
     except NotFound:
         return {"ok": False, "error": f"case {case_id} not found"}
     join_room(case_room(case_id))
-    _viewing.setdefault(request.sid, set()).add(case_id)  # type: ignore[attr-defined]
+    connection = connections.get(request.sid)  # type: ignore[attr-defined]
+    if connection is not None:
+        connection.viewing.add(case_id)
     return {"ok": True, "viewers": others}
 
 
 @socketio.on("case.typing")
 def on_case_typing(data: Any) -> dict[str, Any]:
-    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    user = _user_of(request.sid)  # type: ignore[attr-defined]
     case_id = _case_id_of(data)
     typing = data.get("typing") if isinstance(data, dict) else None
     if user is None or case_id is None or not isinstance(typing, bool):
@@ -114,12 +133,14 @@ def on_case_typing(data: Any) -> dict[str, Any]:
 @socketio.on("case.leave")
 def on_case_leave(data: Any) -> dict[str, Any]:
     """Close a case: leave its room; the others see 'left' once no tab of ours has it."""
-    user = _connected.get(request.sid)  # type: ignore[attr-defined]
+    user = _user_of(request.sid)  # type: ignore[attr-defined]
     case_id = _case_id_of(data)
     if user is None or case_id is None:
         return {"ok": False, "error": "send {case_id: <int>}"}
     leave_room(case_room(case_id))
-    _viewing.get(request.sid, set()).discard(case_id)  # type: ignore[attr-defined]
+    connection = connections.get(request.sid)  # type: ignore[attr-defined]
+    if connection is not None:
+        connection.viewing.discard(case_id)
     with unit_of_work() as session:
         do_close_case(session, user, case_id, request.sid)  # type: ignore[attr-defined]
     return {"ok": True}
@@ -128,9 +149,3 @@ def on_case_leave(data: Any) -> dict[str, Any]:
 # The older names of the same two events, kept for clients written against them.
 socketio.on("case.watch")(on_case_view)
 socketio.on("case.unwatch")(on_case_leave)
-
-
-def _close_viewed_cases(user: User, sid: str) -> None:
-    for case_id in sorted(_viewing.pop(sid, set())):
-        with unit_of_work() as session:
-            do_close_case(session, user, case_id, sid)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseEvent, User, utcnow
-from inbox.realtime.publish import pending_events, publish
+from inbox.realtime.publish import pending_events, publish, publish_access_change
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import sla
 from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
@@ -143,9 +143,13 @@ def transition(
             assignee_id=case.assignee_id,
         )
     from_status = case.status
+    reach_before = (case.queue_id, case.assignee_id)
     case.status = to_status
     for name, value in changes.items():
         setattr(case, name, value)
+    if (case.queue_id, case.assignee_id) != reach_before:
+        # Who may see the case changed: sockets that lost it leave its room first.
+        publish_access_change(session, cases=[case.id])
     if action in FREES_OR_QUEUES_WORK:
         request_dispatch(session)  # push mode: capacity freed or a case waits again
     return record_event(

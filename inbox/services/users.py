@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from inbox.models import ROLES, ApiToken, Team, User, utcnow
+from inbox.realtime.publish import publish_access_change
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
 
 DEFAULT_TEAM = "Everyone"
@@ -104,7 +105,8 @@ def do_create_token(session: Session, user: User, name: str = "") -> str:
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def active_token(session: Session, token: str) -> ApiToken | None:
+    """The token's row, if it is neither revoked nor its user deactivated."""
     row = session.scalar(
         select(ApiToken).where(
             ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
@@ -112,11 +114,45 @@ def user_for_token(session: Session, token: str) -> User | None:
     )
     if row is None or not row.user.is_active:
         return None
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = active_token(session, token)
+    return row.user if row is not None else None
 
 
 def do_revoke_token(session: Session, token: str) -> None:
+    """Revoke a token; sockets it opened close within a moment of the commit."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None:
         raise NotFound("no such token")
     row.revoked_at = utcnow()
+    publish_access_change(session, disconnect_tokens=[row.id])
+
+
+def do_deactivate_user(session: Session, user: User) -> None:
+    """No more sign-in, tokens or open sockets for `user`; their cases stay as they are."""
+    user.is_active = False
+    for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                      ApiToken.revoked_at.is_(None))):
+        row.revoked_at = utcnow()
+    publish_access_change(session, disconnect_users=[user.id])
+
+
+def do_reactivate_user(session: Session, user: User) -> None:
+    user.is_active = True
+
+
+def do_set_role(session: Session, user: User, role: str) -> None:
+    if role not in ROLES:
+        raise ValidationFailed("the role cannot be changed",
+                               fields={"role": f"must be one of {', '.join(ROLES)}"})
+    user.role = role
+    publish_access_change(session, users=[user.id])
+
+
+def do_set_teams(session: Session, user: User, teams: list[str]) -> None:
+    """Replace `user`'s teams (none: the default team); their sockets follow at once."""
+    user.teams = [team_by_name(session, t) for t in teams] if teams else [default_team(session)]
+    publish_access_change(session, users=[user.id])

@@ -14,10 +14,13 @@ export const SERVER_EVENTS = [
  * connect({onConnect(reconnected), onDisconnect(), onEvent(name, payload)}) -> socket
  */
 export function connect({ onConnect, onDisconnect, onEvent }) {
+  // Backoff with jitter: after a restart a thousand desks spread their reconnects over
+  // seconds instead of arriving in the same instant.
   const socket = io({
     transports: ["websocket"],
-    reconnectionDelay: 300,
-    reconnectionDelayMax: 2000,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    randomizationFactor: 0.5,
     timeout: 5000,
   });
   let connectedBefore = false;
@@ -27,6 +30,7 @@ export function connect({ onConnect, onDisconnect, onEvent }) {
     const reconnected = connectedBefore;
     connectedBefore = true;
     lost = false;
+    refusals = 0;
     onConnect(reconnected);
   });
 
@@ -51,6 +55,16 @@ export function connect({ onConnect, onDisconnect, onEvent }) {
   return socket;
 }
 
+let refusals = 0;
+
+/** The wait before asking again after a refusal (a full server, a signed-out session):
+ * doubling from 1.5 s to 30 s, each spread by ±50 %. */
+function refusalDelay() {
+  const base = Math.min(30_000, 1500 * 2 ** Math.min(refusals, 5));
+  refusals += 1;
+  return base * (0.5 + Math.random());
+}
+
 function retryWhenAllowed(socket) {
   window.setTimeout(async () => {
     try {
@@ -59,7 +73,7 @@ function retryWhenAllowed(socket) {
       // offline or refused: try the socket again anyway, the banner keeps saying so
     }
     if (!socket.connected) socket.connect();
-  }, 1500);
+  }, refusalDelay());
 }
 
 /** emit with an acknowledgement, as a promise (rejects after `timeout` ms). */
