@@ -42,6 +42,7 @@ def serve_web(host: str, port: int, connections: int) -> None:
     from inbox.config import load_settings
 
     _logging()
+    _allow_open_files(connections + 1024)  # every open desk is a file descriptor
     # Resolve Redis in the gunicorn master so an embedded server outlives worker restarts.
     # Nothing else is built here: the worker monkey-patches the standard library before it
     # loads the app, and objects made before that (an engine's pool locks) would block it.
@@ -79,6 +80,20 @@ def serve_web(host: str, port: int, connections: int) -> None:
             return app
 
     _Gunicorn().run()
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise the soft limit on open files towards `wanted` (many systems start at 1,024),
+    as far as the hard limit lets an unprivileged process."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            log.warning("open files are limited to %d: fewer desks than --connections fit",
+                        target)
 
 
 def run_worker(queues: list[str], *, burst: bool = False) -> None:
