@@ -110,10 +110,10 @@ def report(ctx: Context, health: dict[int, LoadResult], direct: LoadResult,
         print(f"accept, nginx -> {webs} web:     {result.rate:,.0f} deliveries/s, "
               f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
               + _cpu_ms(ctx.cpu.get(result.label), result.count))
-    for workers, (result, ok) in drains.items():
-        print(f"ingest, {workers} worker(s):       {result.messages_per_s:,.0f} messages/s "
+    for workers, (drained, ok) in drains.items():
+        print(f"ingest, {workers} worker(s):       {drained.messages_per_s:,.0f} messages/s "
               f"(correct: {'yes' if ok else 'NO'})"
-              + _cpu_ms(ctx.cpu.get(f"drain {workers}w"), result.messages))
+              + _cpu_ms(ctx.cpu.get(f"drain {workers}w"), drained.messages))
     print(f"\naccept rate, 2 web / 1 web behind nginx: "
           f"{accepted[2].rate / accepted[1].rate:.2f}x  "
           f"(healthz through nginx: {health[2].rate / health[1].rate:.2f}x)")
