@@ -205,6 +205,8 @@ def _process_kind(cmdline: list[str], me: int, pid: int) -> str:
         return "postgres"
     if "redis-server" in joined:
         return "redis"
+    if joined.startswith("nginx"):  # "nginx: worker process": nginx retitles itself
+        return "nginx"
     return Path(cmdline[1] if len(cmdline) > 1 else cmdline[0]).name if cmdline else "?"
 
 

@@ -1,0 +1,1 @@
+"""Deployment files: the nginx configuration, and running it locally from that file."""
