@@ -63,7 +63,7 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     from sqlalchemy import text
 
     from inbox import runtime
-    from inbox.outage import Outage
+    from inbox.outage import outage_of
     from inbox.services.ingest_trigger import request_drain
     from workers.healing import HealingWorker, run_healing_worker
     from workers.queues import ALL, INGEST
@@ -75,7 +75,7 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
         from inbox.services.enrichment import warm_up
 
         warm_up()  # the models load now, not while the first customer's message waits
-    database = Outage("the database", logger=logging.getLogger("inbox.worker"))
+    database = outage_of("the database")
 
     def probe_database() -> None:
         with rt.db.engine.connect() as connection:

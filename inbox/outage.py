@@ -13,6 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 log = logging.getLogger("inbox.outage")
 
 # The first retry comes quickly (a blip), later ones no further apart than the cap, so
@@ -67,6 +70,8 @@ class Outage:
 
     def back(self) -> None:
         """The backend answered; logged only if it was thought down."""
+        if self._since is None:  # the common case, without the lock
+            return
         with self._lock:
             if self._since is None:
                 return
@@ -97,6 +102,32 @@ class Outage:
                 continue
             self.back()
             return
+
+
+_shared: dict[str, Outage] = {}
+_shared_lock = threading.Lock()
+
+
+def outage_of(backend: str) -> Outage:
+    """This process's one view of a backend, so the worker loop, the web's drain requests
+    and after-commit follow-ups that all hit the same outage log it once between them."""
+    with _shared_lock:
+        if backend not in _shared:
+            _shared[backend] = Outage(backend)
+        return _shared[backend]
+
+
+def redis_outage() -> Outage:
+    return outage_of("Redis")
+
+
+def report_if_redis_down(error: BaseException) -> bool:
+    """True if `error` is a lost Redis connection, now reported to the process's Redis
+    outage (logged once); the caller then skips its own traceback."""
+    if isinstance(error, (RedisConnectionError, RedisTimeoutError)):
+        redis_outage().lost(error)
+        return True
+    return False
 
 
 def _first_line(error: BaseException) -> str:

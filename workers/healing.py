@@ -34,7 +34,7 @@ from rq.scheduler import RQScheduler
 from rq.worker_registration import register
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from inbox.outage import Outage
+from inbox.outage import Outage, redis_outage
 
 log = logging.getLogger("inbox.worker")
 
@@ -148,8 +148,10 @@ class HealingWorker(SimpleWorker):
         return JOB_LEASE_SECONDS
 
     def _pubsub_exception_handler(self, exc: Exception, pubsub: Any, thread: Any) -> None:
-        if isinstance(exc, RedisConnectionError):
-            threading.Event().wait(1.0)  # redis-py resubscribes once Redis is back
+        """RQ's, without a log line per attempt; the thread only carries RQ's commands to
+        this worker, and redis-py resubscribes once Redis is back."""
+        if isinstance(exc, (*REDIS_DOWN, RedisError)):
+            threading.Event().wait(1.0)
             return
         raise exc
 
@@ -232,7 +234,7 @@ def _wait_for_redis(redis: Redis, outage: Outage) -> None:
 def run_healing_worker(make_worker: Callable[[], HealingWorker], redis: Redis, *,
                        burst: bool, with_scheduler: bool) -> None:
     """Runs workers one after another until stopped: each run ends on a lost Redis."""
-    outage = Outage("Redis", logger=log)
+    outage = redis_outage()
     try:
         while True:
             _wait_for_redis(redis, outage)
@@ -255,7 +257,7 @@ def run_healing_cron(make_scheduler: Callable[[], Any], redis: Redis) -> None:
     """RQ's cron scheduler, started again (same schedule, same name) after a lost Redis."""
     from rq import cron_scheduler_registry
 
-    outage = Outage("Redis", logger=logging.getLogger("inbox.cron"))
+    outage = redis_outage()
     scheduler = make_scheduler()
     try:
         while True:

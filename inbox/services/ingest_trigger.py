@@ -16,7 +16,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from inbox.outage import Outage
+from inbox.outage import redis_outage
 from inbox.runtime import current
 from workers.queues import INGEST
 
@@ -38,14 +38,11 @@ def request_drain(*, force: bool = False) -> bool:
     return True
 
 
-# This process's view of Redis for the webhook path, which must neither fail nor stall
-# while Redis is down: the deliveries are stored, and the sweep takes them once it is back.
-_redis = Outage("Redis (drain requests)", logger=log)
-
-
 def request_drain_after_store() -> None:
-    """Ask for a drain after deliveries were stored; while Redis is down, try again only
-    as the backoff allows, with one quick probe, and log the outage once."""
+    """Ask for a drain after deliveries were stored. The webhook path must neither fail
+    nor stall while Redis is down (the deliveries are stored; the sweep takes them once
+    it is back): while it is, try again only as the backoff allows, with one quick probe."""
+    _redis = redis_outage()
     if _redis.down:
         if not _redis.worth_trying():
             return
