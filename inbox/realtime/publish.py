@@ -19,6 +19,7 @@ import socketio
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from inbox.outage import report_if_redis_down
 from inbox.realtime.events import CATALOGUE
 
 log = logging.getLogger(__name__)
@@ -212,10 +213,12 @@ def _flush_after_commit(session: Session) -> None:
             for event in events:
                 try:
                     _emit(event)
-                except Exception:  # committed; a lost notice is caught up by resync
-                    log.exception("could not emit %s", event.name)
-    except Exception:
-        log.exception("could not emit %s events", len(events))
+                except Exception as exc:  # committed; a lost notice is caught up by resync
+                    if not report_if_redis_down(exc):
+                        log.exception("could not emit %s", event.name)
+    except Exception as exc:
+        if not report_if_redis_down(exc):
+            log.exception("could not emit %s events", len(events))
 
 
 @sa_event.listens_for(Session, "after_rollback")

@@ -22,8 +22,7 @@ from inbox.runtime import current, unit_of_work
 from inbox.services.batching import GroupCommit
 from inbox.services.dbutil import insert_many_returning_ids
 from inbox.services.errors import NotFound, ServiceError, ValidationFailed
-from inbox.services.followups import run_followup
-from inbox.services.ingest_trigger import request_drain
+from inbox.services.ingest_trigger import request_drain_after_store
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +144,7 @@ def _insert_deliveries(rows: Sequence[dict[str, Any]]) -> list[int | SQLAlchemyE
     except SQLAlchemyError as exc:
         return [exc] * len(rows)
     if any(row["state"] == "pending" for row in rows):
-        run_followup(request_drain)
+        request_drain_after_store()
     return ids
 
 

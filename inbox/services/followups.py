@@ -8,6 +8,8 @@ from collections.abc import Callable
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from inbox.outage import redis_outage, report_if_redis_down
+
 log = logging.getLogger(__name__)
 
 _AFTER_COMMIT = "inbox.after_commit"
@@ -23,8 +25,11 @@ def run_followup(action: Callable[[], object]) -> None:
     """Run a follow-up of work already committed (outside a Session, or by the hook)."""
     try:
         action()
-    except Exception:
-        log.exception("follow-up after commit failed; the sweep will catch up")
+    except Exception as exc:
+        if not report_if_redis_down(exc):
+            log.exception("follow-up after commit failed; the sweep will catch up")
+        return
+    redis_outage().back()
 
 
 @sa_event.listens_for(Session, "after_commit")
