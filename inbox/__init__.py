@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_smorest import Api
 
-FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+from inbox.resources import FRONTEND
 
 
 def create_app(overrides: dict[str, object] | None = None) -> Flask:
