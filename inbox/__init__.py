@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when an app is made: `inbox web` patches the standard
@@ -10,7 +9,7 @@ if TYPE_CHECKING:  # imported when an app is made: `inbox web` patches the stand
     from flask import Flask
     from flask_smorest import Api
 
-FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+from inbox.resources import FRONTEND
 
 
 def create_app(overrides: dict[str, object] | None = None) -> Flask:

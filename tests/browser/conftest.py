@@ -8,7 +8,6 @@ Screenshots go to test-output/screenshots/ (gitignored).
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,13 @@ from typing import Any
 import pytest
 
 from tests.browser.desk import ROOT, Desk, Workspace, make_workspace
-from tests.conftest import LiveProcess, LiveServer, free_port, process_env
+from tests.conftest import (
+    LiveProcess,
+    LiveServer,
+    free_port,
+    process_env,
+    wait_registered,
+)
 from tests.fakes.platform import FakePlatform, Reply
 from tests.fakes.smtp import FakeSmtp
 
@@ -52,8 +57,10 @@ def chromium() -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              headless=True)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture
@@ -94,17 +101,21 @@ def workspace(runtime: Any) -> Workspace:
 def server(backend_env: dict[str, str], workspace: Workspace) -> Iterator[LiveServer]:
     """The web process; `server.stop()` and `server.start()` restart it on the same port."""
     live = LiveServer(backend_env).start()
-    yield live
-    live.stop()
+    try:
+        yield live
+    finally:
+        live.stop()
 
 
 @pytest.fixture
-def worker(backend_env: dict[str, str], workspace: Workspace) -> Iterator[LiveProcess]:
+def worker(runtime: Any, backend_env: dict[str, str],
+           workspace: Workspace) -> Iterator[LiveProcess]:
     """An RQ worker on every queue (ingest, outbound, default), as in production."""
     process = LiveProcess(["worker"], backend_env).start()
-    time.sleep(0.5)  # registered and listening before the first webhook
-    yield process
-    process.stop()
+    try:
+        yield wait_registered(process, runtime.redis)  # listening before the first webhook
+    finally:
+        process.stop()
 
 
 @pytest.fixture
@@ -123,15 +134,18 @@ def open_desk(chromium: Any, server: LiveServer, worker: LiveProcess,
         desk.sign_in()
         return desk
 
-    yield opener
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for index, context in enumerate(contexts):
-            for page in context.pages:
-                page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}-{index}.png"))
-    for context in contexts:
-        context.close()
+    try:
+        yield opener
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for index, context in enumerate(contexts):
+                for page in context.pages:
+                    page.screenshot(
+                        path=str(SCREENSHOTS / f"FAILED-{request.node.name}-{index}.png"))
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from inbox.models import Case, Channel, Contact, Message, Queue, SlaPolicy, utcnow
 from inbox.services import unit_of_work
 from inbox.services.rules import do_create_rule
-from tests.conftest import make_user
+from tests.conftest import WAIT, make_user
 from tests.signing import compact, generic_headers, x_headers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +90,7 @@ def post_review(base_url: str, channel_id: int, item_id: str, text: str, **extra
             **extra}
     body = compact(item)
     response = requests.post(f"{base_url}/webhooks/generic/{channel_id}", data=body,
-                             headers=generic_headers(body, CHANNEL_SECRET), timeout=10)
+                             headers=generic_headers(body, CHANNEL_SECRET), timeout=WAIT)
     assert response.status_code == 200, response.text
 
 
@@ -109,7 +109,7 @@ def post_x_mention(base_url: str, tweet_id: str, text: str, *, handle: str = "ri
     }]}
     body = compact(payload)
     response = requests.post(f"{base_url}/webhooks/x", data=body, headers=x_headers(body),
-                             timeout=10)
+                             timeout=WAIT)
     assert response.status_code == 200, response.text
 
 
@@ -117,14 +117,14 @@ def post_raw_email(base_url: str, channel_id: int, raw: bytes) -> None:
     headers = generic_headers(raw, CHANNEL_SECRET)
     headers["Content-Type"] = "message/rfc822"
     response = requests.post(f"{base_url}/webhooks/email/raw/{channel_id}", data=raw,
-                             headers=headers, timeout=10)
+                             headers=headers, timeout=WAIT)
     assert response.status_code == 200, response.text
 
 
 # ---------------------------------------------------------------- waiting on the database
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 15, what: str = "condition") -> Any:
+def wait_for(check: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -211,7 +211,7 @@ class Desk:
         self.wait_live()
         return self
 
-    def wait_live(self, timeout: float = 15_000) -> None:
+    def wait_live(self, timeout: float = WAIT * 1000) -> None:
         """Signed in, the bundle running, connected and loaded (the banner is clear)."""
         self.page.wait_for_selector("body[data-ready=true]", timeout=timeout)
         self.page.wait_for_selector("#connection[data-state=live]", state="attached",

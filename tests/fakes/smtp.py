@@ -10,6 +10,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.conftest import WAIT
+
 
 @dataclass(frozen=True)
 class Received:
@@ -37,7 +39,9 @@ class _Recorder:
 class FakeSmtp:
     def __init__(self, port: int) -> None:
         self._recorder = _Recorder()
-        self._controller = Controller(self._recorder, hostname="127.0.0.1", port=port)
+        # aiosmtpd gives its server thread 5 s to come up: too little on a busy machine.
+        self._controller = Controller(self._recorder, hostname="127.0.0.1", port=port,
+                                      ready_timeout=WAIT)
         self.port = port
 
     @property

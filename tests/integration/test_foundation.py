@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, inspect
 
 from inbox.config import ConfigError, load_settings
+from tests.conftest import WAIT, stop_process_group
 
 
 @pytest.mark.no_backends
@@ -108,14 +109,19 @@ def test_readyz_fails_when_redis_is_stopped(tmp_path: Path) -> None:
 
     env = dict(os.environ, REDIS_URL=url)
     process = subprocess.Popen([sys.executable, "-c", script], env=env, text=True,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert process.stdout is not None and process.stdin is not None
-    assert process.stdout.readline().strip() == "200"
-    own_redis.stop()
-    process.stdin.write("\n")
-    process.stdin.flush()
-    assert process.stdout.readline().strip() == "503 False"
-    process.wait(timeout=10)
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        assert process.stdout.readline().strip() == "200"
+        own_redis.stop()
+        process.stdin.write("\n")
+        process.stdin.flush()
+        assert process.stdout.readline().strip() == "503 False"
+        process.wait(timeout=WAIT)
+    finally:
+        stop_process_group(process)
+        own_redis.stop()
 
 
 def test_api_without_credentials_is_401_with_the_error_envelope(client: Any) -> None:

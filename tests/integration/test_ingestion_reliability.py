@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from sqlalchemy import func, select
 
 from inbox.models import Case, Delivery, Message
 from inbox.services import unit_of_work
-from tests.conftest import ROOT, LiveProcess, LiveServer, process_env
+from tests.conftest import WAIT, LiveProcess, LiveServer, process_env
 from tests.factories import make_channel, make_queue
 from tests.signing import compact, meta_headers
 
@@ -73,10 +71,9 @@ def test_two_worker_processes_on_the_same_deliveries_give_one_message_and_one_ca
     script = ("from inbox import runtime; runtime.start()\n"
               "from inbox.services.ingest import process_batch\n"
               "while process_batch(7): pass\n")
-    workers = [subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT)
-               for _ in range(2)]
+    workers = [LiveProcess.script(script, env).start() for _ in range(2)]
     for worker in workers:
-        assert worker.wait(timeout=120) == 0
+        assert worker.wait(timeout=120) == 0, worker.output()
     assert totals() == (30, 1, 0)
 
 
@@ -86,9 +83,9 @@ def test_rq_worker_drains_what_the_webhook_stored(runtime: Any, live_server: Any
     for n in range(5):
         body = meta_comment(str(n), str(100 + n), "My order is late and nobody answers")
         assert requests.post(live_server.url + "/webhooks/meta", data=body,
-                             headers=meta_headers(body), timeout=10).status_code == 200
+                             headers=meta_headers(body), timeout=WAIT).status_code == 200
     worker = LiveProcess(["worker", "--burst"], process_env(runtime)).start()
-    assert worker.process is not None and worker.process.wait(timeout=120) == 0
+    assert worker.wait(timeout=120) == 0, worker.output()
     assert totals() == (5, 5, 0)
 
 
@@ -107,7 +104,7 @@ def test_sweep_recovers_deliveries_whose_job_was_lost(runtime: Any, client: Any)
 
     assert sweep_unprocessed_deliveries() == 1
     worker = LiveProcess(["worker", "--burst", "ingest"], process_env(runtime)).start()
-    assert worker.process is not None and worker.process.wait(timeout=120) == 0
+    assert worker.wait(timeout=120) == 0, worker.output()
     assert totals() == (1, 1, 0)
 
 
@@ -161,10 +158,9 @@ def test_two_workers_crossing_threads_and_authors_lose_nothing(
               "    with unit_of_work() as s:\n"
               "        if not s.scalar(select(func.count(Delivery.id)).where("
               "Delivery.state == 'pending')): break\n")
-    workers = [subprocess.Popen([sys.executable, "-c", script], env=process_env(runtime),
-                                cwd=ROOT) for _ in range(2)]
+    workers = [LiveProcess.script(script, process_env(runtime)).start() for _ in range(2)]
     for worker in workers:
-        assert worker.wait(timeout=300) == 0
+        assert worker.wait(timeout=300) == 0, worker.output()
     with unit_of_work() as session:
         states = dict(session.execute(select(Delivery.state, func.count(Delivery.id))
                                       .group_by(Delivery.state)).all())

@@ -299,7 +299,7 @@ def test_x_public_reply_is_sent_by_the_outbound_worker_process(
                              json={"text": "We're on it"})
     worker = LiveProcess(["worker", "--burst", "outbound"], process_env(
         runtime, INBOX_X_API_URL=graph.url)).start()
-    assert worker.process is not None and worker.process.wait(timeout=120) == 0, worker.output()
+    assert worker.wait(timeout=120) == 0, worker.output()
     [call] = graph.calls("POST")
     assert call.headers["authorization"] == "Bearer x-user-token"
     assert call.json == {"text": "We're on it",

@@ -145,18 +145,18 @@ def test_agent_disconnect_returns_offers(runtime: Any, live_server: Any, agent_a
 
     import socketio
 
-    from tests.conftest import token_for
+    from tests.conftest import WAIT, token_for
 
     online(agent_alice)
     queue, channel = push_queue(), make_channel("x", "X", external_id="1")
     make_case(queue, channel_id=channel.id)
     client = socketio.Client(reconnection=False)
     client.connect(live_server.url, auth={"token": token_for(agent_alice)},
-                   transports=["websocket"], wait_timeout=10)
+                   transports=["websocket"], wait_timeout=WAIT)
     dispatch()
     assert [o.state for o in offers()] == ["open"]
     client.disconnect()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline and offers()[0].state == "open":
         time.sleep(0.1)
     assert offers()[0].state == "withdrawn"

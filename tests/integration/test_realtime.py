@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import socketio
 
-from tests.conftest import ROOT, process_env, token_for
+from tests.conftest import ROOT, WAIT, process_env, token_for
 
 PUBLISH_FROM_ANOTHER_PROCESS = """
 import sys
@@ -41,7 +41,7 @@ class Listener:
 
     def connect(self) -> Listener:
         self.client.connect(self.url, auth={"token": self.token} if self.token else None,
-                            transports=["websocket"], wait_timeout=10)
+                            transports=["websocket"], wait_timeout=WAIT)
         return self
 
 
@@ -56,14 +56,14 @@ def _publish_in_worker_process(runtime: Any, user_id: int, presence: str, mode: 
 def test_connect_without_credentials_is_refused(live_server: Any) -> None:
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(live_server.url, transports=["websocket"], wait_timeout=10)
+        client.connect(live_server.url, transports=["websocket"], wait_timeout=WAIT)
 
 
 def test_connect_with_a_bad_token_is_refused(live_server: Any, agent_alice: Any) -> None:
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(live_server.url, auth={"token": "inbx_bogus"},
-                       transports=["websocket"], wait_timeout=10)
+                       transports=["websocket"], wait_timeout=WAIT)
 
 
 def test_publish_in_a_separate_worker_process_reaches_a_connected_client(
@@ -73,7 +73,7 @@ def test_publish_in_a_separate_worker_process_reaches_a_connected_client(
     try:
         time.sleep(0.3)  # room joins settle
         _publish_in_worker_process(runtime, agent_alice.id, "away", "commit")
-        assert listener.arrived.wait(10), "no event reached the client"
+        assert listener.arrived.wait(WAIT), "no event reached the client"
         assert ("agent.presence", {"user_id": agent_alice.id, "presence": "away"}) in (
             listener.received
         )
@@ -89,7 +89,7 @@ def test_event_published_in_a_rolled_back_transaction_is_never_delivered(
         time.sleep(0.3)
         _publish_in_worker_process(runtime, agent_alice.id, "on_call", "rollback")
         _publish_in_worker_process(runtime, agent_alice.id, "online", "commit")
-        assert listener.arrived.wait(10)
+        assert listener.arrived.wait(WAIT)
         time.sleep(0.5)
         presences = [data["presence"] for name, data in listener.received
                      if name == "agent.presence"]
@@ -109,7 +109,7 @@ def test_agent_only_hears_rooms_they_belong_to(
     try:
         time.sleep(0.3)
         _publish_in_worker_process(runtime, agent_alice.id, "away", "commit")
-        assert alice.arrived.wait(10)
+        assert alice.arrived.wait(WAIT)
         time.sleep(0.5)
         assert bob.received == []
     finally:

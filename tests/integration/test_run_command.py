@@ -14,7 +14,7 @@ import psutil
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, WAIT, free_port, stop_process_group, wait_until
 
 
 @pytest.mark.slow
@@ -23,33 +23,39 @@ def test_run_starts_everything_embedded_prints_logins_and_stops_cleanly(tmp_path
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["INBOX_INSTANCE_PATH"] = str(tmp_path / "instance")
-    log = (tmp_path / "run.log").open("w+")
-    process = subprocess.Popen([sys.executable, "-m", "inbox.cli", "run", "--port", str(port)],
-                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "inbox.cli", "run", "--port", str(port)], env=env, cwd=ROOT,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    owned: int | None = None
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError("inbox run exited:\n" + log.read_text())
+        return requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).ok
+
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("inbox run did not become ready:\n" + Path(log.name).read_text())
+        wait_until(ready, "inbox run to become ready")
         family = psutil.Process(process.pid).children(recursive=True)
-        output = Path(log.name).read_text()
+        output = log.read_text()
         assert f"running at http://127.0.0.1:{port}/" in output
         assert "agent@acme.example" in output and "password: " in output
         assert (tmp_path / "instance" / "inbox.db").exists()
         owned = _embedded_redis_of(tmp_path / "instance")
         assert owned is not None, "no embedded Redis was started"
-    finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
-    time.sleep(0.5)
-    leftovers = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        assert process.wait(timeout=WAIT) == 0
+        time.sleep(0.5)
+        # Judged before the clean-up below, which would hide what Ctrl-C left running.
+        leftovers = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        redis_left = _alive(owned)
+    finally:
+        stop_process_group(process)
+        if owned is not None and _alive(owned):
+            psutil.Process(owned).kill()
     assert leftovers == []
-    assert not _alive(owned)
+    assert not redis_left
 
 
 def _embedded_redis_of(instance: Path) -> int | None:

@@ -34,8 +34,10 @@ def public_server(runtime: Any) -> Iterator[LiveServer]:
     server = LiveServer(process_env(runtime))  # the port is chosen here...
     server.env["INBOX_PUBLIC_URL"] = server.url  # ...so the env can name it before start
     server.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _not_2xx(report: Any) -> dict[str, dict[str, int]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +11,7 @@ from sqlalchemy import func, select
 from inbox.models import Case, CaseEvent, SlaPolicy, utcnow
 from inbox.services import sla, unit_of_work
 from inbox.services.sla_sweep import sweep
-from tests.conftest import ROOT, process_env
+from tests.conftest import LiveProcess, process_env
 from tests.factories import make_case, make_queue
 
 ONE_HOUR = {"first_response": 600, "next_response": 1200, "resolution": 3600}
@@ -103,10 +101,9 @@ def test_two_concurrent_sweeps_never_double_escalate(runtime: Any) -> None:
               "from inbox.services.sla_sweep import sweep\n"
               "import time\n"
               "for _ in range(5): sweep(); time.sleep(0.05)\n")
-    sweepers = [subprocess.Popen([sys.executable, "-c", script], env=process_env(runtime),
-                                 cwd=ROOT) for _ in range(2)]
+    sweepers = [LiveProcess.script(script, process_env(runtime)).start() for _ in range(2)]
     for sweeper in sweepers:
-        assert sweeper.wait(timeout=120) == 0
+        assert sweeper.wait(timeout=120) == 0, sweeper.output()
     with unit_of_work() as session:
         levels = set(session.scalars(select(Case.escalation_level)))
         breaches = session.scalar(select(func.count(CaseEvent.id)).where(
