@@ -309,15 +309,15 @@ class Request:
 
 
 class Generated(Sequence[Request]):
-    """`count` requests made when first asked for: bodies signed with a timestamp stay
+    """`size` requests, each made when asked for: bodies signed with a timestamp stay
     fresh however long the run, and a long run holds no list of them in memory."""
 
-    def __init__(self, count: int, make: Callable[[int], Request]) -> None:
-        self.count = count
+    def __init__(self, size: int, make: Callable[[int], Request]) -> None:
+        self.size = size
         self.make = make
 
     def __len__(self) -> int:
-        return self.count
+        return self.size
 
     @overload
     def __getitem__(self, index: int) -> Request: ...
@@ -327,8 +327,8 @@ class Generated(Sequence[Request]):
 
     def __getitem__(self, index: int | slice) -> Request | Sequence[Request]:
         if isinstance(index, slice):
-            return [self.make(i) for i in range(*index.indices(self.count))]
-        if not 0 <= index < self.count:
+            return [self.make(i) for i in range(*index.indices(self.size))]
+        if not 0 <= index < self.size:
             raise IndexError(index)
         return self.make(index)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import queue
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,17 +51,17 @@ class Tally:
 
 
 async def _desk(url: str, token: str, key_field: str, tally: Tally,
-                connected: asyncio.Event, stop: asyncio.Event) -> None:
+                connected: asyncio.Event, *, stop: asyncio.Event) -> None:
     import websockets
 
     try:
-        async with websockets.connect(url, open_timeout=60, ping_interval=None,
+        async with websockets.connect(url, open_timeout=30, ping_interval=None,
                                       close_timeout=2, max_size=None) as ws:
-            opening = await asyncio.wait_for(ws.recv(), 60)
+            opening = await asyncio.wait_for(ws.recv(), 30)
             if not str(opening).startswith("0"):
                 raise ConnectionError(f"unexpected Engine.IO opening {str(opening)[:40]}")
             await ws.send("40" + json.dumps({"token": token}))
-            answer = str(await asyncio.wait_for(ws.recv(), 60))
+            answer = str(await asyncio.wait_for(ws.recv(), 30))
             if not answer.startswith("40"):
                 raise ConnectionError(f"refused: {answer[:60]}")
             tally.open += 1
@@ -88,7 +90,7 @@ async def _desk(url: str, token: str, key_field: str, tally: Tally,
 
 
 async def _subscriber(redis_url: str, channel: str, tally: Tally, connected: asyncio.Event,
-                      stop: asyncio.Event) -> None:
+                      *, stop: asyncio.Event) -> None:
     from redis import asyncio as aioredis
 
     client = aioredis.Redis.from_url(redis_url)
@@ -124,7 +126,7 @@ async def _serve(args: argparse.Namespace) -> None:
     gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
     tasks: list[asyncio.Task[None]] = []
 
-    async def one(start: Any) -> None:
+    async def one(start: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         connected = asyncio.Event()  # set once connected or failed
         async with gate:
             task = asyncio.create_task(start(connected))
@@ -132,12 +134,14 @@ async def _serve(args: argparse.Namespace) -> None:
         await task
 
     began = time.monotonic()
+    starts: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]]
     if args.mode == "socketio":
         tokens = Path(args.tokens).read_text().split()
         url = args.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
-        starts = [lambda c, t=t: _desk(url, t, args.key, tally, c, stop) for t in tokens]
+        starts = [functools.partial(_desk, url, t, args.key, tally, stop=stop)
+                  for t in tokens]
     else:
-        starts = [lambda c: _subscriber(args.url, args.channel, tally, c, stop)
+        starts = [functools.partial(_subscriber, args.url, args.channel, tally, stop=stop)
                   for _ in range(args.count)]
     tasks = [asyncio.create_task(one(start)) for start in starts]
     # Ready once every client is connected or has failed (each connect has its timeouts).
@@ -198,7 +202,9 @@ class SocketClients:
 
     def __init__(self, mode: str, url: str, *, tokens: list[str] | None = None,
                  count: int = 0, channel: str = "", processes: int = 2,
-                 events: tuple[str, ...] = ("case.created",), key: str = "id") -> None:
+                 events: tuple[str, ...] = ("case.created",), key: str = "id",
+                 connect_timeout: float = 90.0) -> None:
+        self.connect_timeout = connect_timeout
         self.procs: list[subprocess.Popen[str]] = []
         self.replies: list[queue.Queue[dict[str, Any]]] = []
         self.files: list[Path] = []
@@ -206,7 +212,8 @@ class SocketClients:
         processes = max(1, min(processes, total))
         for n in range(processes):
             argv = [sys.executable, str(ROOT / "bench" / "sockets.py"), "--mode", mode,
-                    "--url", url, "--key", key, "--events", *events]
+                    "--url", url, "--key", key, "--connect-timeout", str(connect_timeout),
+                    "--events", *events]
             if tokens is not None:
                 fd, path = tempfile.mkstemp(prefix="bench-tokens-")
                 os.write(fd, "\n".join(tokens[n::processes]).encode())
@@ -240,10 +247,11 @@ class SocketClients:
             raise RuntimeError(f"socket client process {n} exited ({reply['exited']})")
         return reply
 
-    def wait_ready(self, timeout: float = 180.0) -> Ready:
+    def wait_ready(self) -> Ready:
+        """Once every client has connected or failed, or the connect timeout is over."""
         ready = Ready()
         for n in range(len(self.procs)):
-            reply = self._reply(n, timeout)
+            reply = self._reply(n, self.connect_timeout + 30)
             ready.connected += reply["ready"]
             ready.failed += reply["failed"]
             ready.seconds = max(ready.seconds, reply["seconds"])

