@@ -578,6 +578,34 @@ def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> list[P
         dict(os.environ)).start() for name, pid in pids.items()]
 
 
+class Profiles:
+    """py-spy of some processes for a while; `report()` waits for it and summarises."""
+
+    def __init__(self, pids: dict[str, int], seconds: float, folder: Path,
+                 top: int = 12) -> None:
+        self.folder, self.top = folder, top
+        self.names = list(pids)
+        self.procs = start_profiles(pids, seconds, folder)
+
+    def report(self) -> list[str]:
+        lines: list[str] = []
+        for name, proc in zip(self.names, self.procs, strict=True):
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                lines.append(f"py-spy of {name} did not finish")
+            finally:
+                proc.stop()
+            path = self.folder / f"{name.replace(' ', '-')}.speedscope.json"
+            if path.exists():
+                lines += [f"py-spy {name} ({path}):",
+                          *(f"  {line}" for line in top_frames(path, self.top))]
+            else:
+                lines.append(f"py-spy {name}: no profile\n{proc.output()}")
+            proc.remove_log()
+        return lines
+
+
 def top_frames(path: Path, top: int = 12) -> list[str]:
     """The frames a speedscope profile spent most samples in: the innermost frame of each
     sample (self time) and, for frames of our own code, everything below them."""
@@ -608,7 +636,7 @@ def top_frames(path: Path, top: int = 12) -> list[str]:
 
     if not total:
         return ["(no samples)"]
-    lines = [f"{total} samples; self time:"]
+    lines = [f"{total:.1f} s of samples; self time:"]
     lines += [f"  {100 * n / total:5.1f}%  {name(i)}" for i, n in own.most_common(top)]
     ours = [(i, n) for i, n in within.most_common()
             if "/inbox/" in str(frames[i].get("file", ""))][:top]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,14 +32,13 @@ from bench.common import (  # noqa: E402
     Generated,
     JobRate,
     LoadResult,
+    Profiles,
     Request,
     noop_job_rate,
     percentile,
     rate,
     run_load,
     settle,
-    start_profiles,
-    top_frames,
 )
 from bench.sockets import SocketClients  # noqa: E402
 from bench.stack import (  # noqa: E402
@@ -165,12 +165,13 @@ class Bench:
         watch = self.watch()
         readers = threading.Thread(target=reads, daemon=True)
         readers.start()
-        profiles = []
+        profiles = None
         if profile:
-            master, server = self.stack.web_pids()
+            _, server = self.stack.web_pids()
             pids = {"web": server, **{name: pid for pid, name in self.stack.labels().items()}}
-            profiles = start_profiles(pids, min(args.profile_seconds, args.duration - 2),
-                                      Path(args.profile_dir))
+            profiles = Profiles(pids, min(args.profile_seconds, args.duration - 2),
+                                Path(args.profile_dir) / f"storm-{concurrency}",
+                                args.profile_top)
         accept = run_load(HOST, self.stack.port, deliveries, concurrency,
                           f"accept, {concurrency} connections", timeout=args.timeout,
                           duration=args.duration, request_timeout=args.request_timeout)
@@ -178,13 +179,6 @@ class Bench:
         readers.join(timeout=args.duration + 60)
         wait_ingested(self.stack, args.timeout)
         cpu = watch.stop()
-        for proc in profiles:
-            try:
-                proc.wait(timeout=60)
-            except Exception:  # noqa: BLE001 - a profile is a bonus, the figures are not
-                print(f"  !! {proc.name}: {proc.output()}", flush=True)
-            proc.stop()
-            proc.remove_log()
         with unit_of_work() as session:
             rows = session.execute(select(Delivery.state, Delivery.received_at,
                                           Delivery.processed_at)
@@ -204,17 +198,23 @@ class Bench:
               f"p95 {percentile(lag, 95) * 1000:.0f} ms\n"
               f"    {cpu.summary()}\n    {cpu.per_item_summary(storm.messages, 'message')}",
               flush=True)
-        if profile:
-            for path in sorted(Path(args.profile_dir).glob("*.speedscope.json")):
-                print(f"  py-spy {path.name}:")
-                for line in top_frames(path, args.profile_top):
-                    print(f"    {line}")
+        for line in profiles.report() if profiles else ():
+            print(f"  {line}", flush=True)
         return storm
 
-    def listing(self) -> LoadResult:
+    def listing(self, profile: bool) -> LoadResult:
         self.quiet()
-        return self.load(self.listings(self.args.list_n), 8,
-                         "GET /api/v1/cases?status=open&limit=50, 8 agents")
+        profiles = None
+        if profile:
+            _, server = self.stack.web_pids()
+            profiles = Profiles({"web": server}, self.args.profile_seconds,
+                                Path(self.args.profile_dir) / "listing", self.args.profile_top)
+        result = self.load(self.listings(self.args.list_n), 8,
+                           "GET /api/v1/cases?status=open&limit=50, 8 agents",
+                           duration=self.args.profile_seconds if profile else 0)
+        for line in profiles.report() if profiles else ():
+            print(f"  {line}", flush=True)
+        return result
 
 
 # --- report -----------------------------------------------------------------------------
@@ -317,9 +317,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--noop-jobs", type=int, default=2000)
     parser.add_argument("--list-n", type=int, default=800, help="listings at 8 agents")
     parser.add_argument("--profile", action="store_true",
-                        help="py-spy the web and worker processes during the last storm")
+                        help="py-spy the web and worker processes during the last storm, "
+                             "and the web process while listing")
     parser.add_argument("--profile-seconds", type=float, default=15.0)
-    parser.add_argument("--profile-dir", default="bench-profiles")
+    parser.add_argument("--profile-dir",
+                        default=str(Path(tempfile.gettempdir()) / "bench-profiles"),
+                        help="where the speedscope files go (open them at speedscope.app)")
     parser.add_argument("--profile-top", type=int, default=12)
     parser.add_argument("--timeout", type=float, default=120.0, help="per phase, seconds")
     parser.add_argument("--connect-timeout", type=float, default=90.0,
@@ -365,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_ingested(stack, args.timeout)  # the comparison's deliveries
             storms = [b.storm(c, args.profile and i == len(args.concurrency) - 1)
                       for i, c in enumerate(args.concurrency)]
-            listing = b.listing()
+            listing = b.listing(args.profile)
             _, still_open = clients.collect()
             print(f"  {still_open} of {ready.connected} sockets still open at the end",
                   flush=True)
