@@ -108,7 +108,7 @@ def probe_latency(args: argparse.Namespace, stack: Stack, ws: Workspace, observe
     observer.collect()  # forget anything earlier
     if background_rate:
         flow.start()
-    sent = run_load(HOST, stack.port, probes, 2, "probes", timeout=seconds + 60,
+    sent = run_load(HOST, stack.port, probes, 8, "probes", timeout=seconds + 60,
                     duration=seconds, per_second=args.probe_rate, keep=lambda i: True)
     if background_rate:
         flow.join(timeout=seconds + 90)
