@@ -28,6 +28,8 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` and `inbox` impor
     sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    CpuUsage,
+    CpuWatch,
     Generated,
     LoadResult,
     percentile,
@@ -58,6 +60,7 @@ class Latency:
     background: LoadResult | None
     seconds: list[float]  # per probe whose event arrived
     missing: int
+    cpu: CpuUsage
 
     def summary(self) -> str:
         ms = [s * 1000 for s in self.seconds]
@@ -65,7 +68,8 @@ class Latency:
                 f"{self.background.p99_ms:.0f} ms" if self.background else "")
         return (f"{self.label}: {len(ms)} probes, p50 {percentile(ms, 50):.0f} ms, "
                 f"p95 {percentile(ms, 95):.0f} ms, p99 {percentile(ms, 99):.0f} ms, "
-                f"max {max(ms, default=float('nan')):.0f} ms, {self.missing} missing{back}")
+                f"max {max(ms, default=float('nan')):.0f} ms, {self.missing} missing{back}; "
+                f"{self.cpu.machine_cores:.2f} cores busy, {self.cpu.other_cores:.2f} not ours")
 
 
 @dataclass
@@ -106,12 +110,14 @@ def probe_latency(args: argparse.Namespace, stack: Stack, ws: Workspace, observe
     flow = threading.Thread(target=background, daemon=True)
     settle(args.quiet_wait, args.quiet_cores)
     observer.collect()  # forget anything earlier
+    watch = CpuWatch(stack.backend.database_name, stack.labels()).start()
     if background_rate:
         flow.start()
     sent = run_load(HOST, stack.port, probes, 8, "probes", timeout=seconds + 60,
                     duration=seconds, per_second=args.probe_rate, keep=lambda i: True)
     if background_rate:
         flow.join(timeout=seconds + 90)
+    cpu = watch.stop()
     arrived: dict[int, float] = {}
     prefix = f"probe {run} "
     deadline = time.monotonic() + args.event_timeout
@@ -125,8 +131,8 @@ def probe_latency(args: argparse.Namespace, stack: Stack, ws: Workspace, observe
         time.sleep(0.25)
     seconds_each = [arrived[i] - at for i, at in sent.sent_at.items() if i in arrived]
     result = Latency(label, sent, back.get("load"), seconds_each,
-                     sum(1 for i in sent.sent_at if i not in arrived))
-    print(f"  {result.summary()}", flush=True)
+                     sum(1 for i in sent.sent_at if i not in arrived), cpu)
+    print(f"  {result.summary()}\n    {cpu.summary()}", flush=True)
     return result
 
 
