@@ -16,6 +16,7 @@ With `inbox web`, `inbox cron` and two `inbox worker`s:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -61,6 +62,9 @@ class Latency:
     seconds: list[float]  # per probe whose event arrived
     missing: int
     cpu: CpuUsage
+    # Where a probe's time went, seconds each: POST -> stored (received_at), stored ->
+    # ingested (processed_at, as the worker's batch is written), ingested -> on the desk.
+    stages: dict[str, list[float]]
 
     def summary(self) -> str:
         ms = [s * 1000 for s in self.seconds]
@@ -70,6 +74,11 @@ class Latency:
                 f"p95 {percentile(ms, 95):.0f} ms, p99 {percentile(ms, 99):.0f} ms, "
                 f"max {max(ms, default=float('nan')):.0f} ms, {self.missing} missing{back}; "
                 f"{self.cpu.machine_cores:.2f} cores busy, {self.cpu.other_cores:.2f} not ours")
+
+    def stage_summary(self) -> str:
+        return "p50 by stage: " + ", ".join(
+            f"{name} {percentile(values, 50) * 1000:.0f} ms"
+            for name, values in self.stages.items())
 
 
 @dataclass
@@ -131,9 +140,36 @@ def probe_latency(args: argparse.Namespace, stack: Stack, ws: Workspace, observe
         time.sleep(0.25)
     seconds_each = [arrived[i] - at for i, at in sent.sent_at.items() if i in arrived]
     result = Latency(label, sent, back.get("load"), seconds_each,
-                     sum(1 for i in sent.sent_at if i not in arrived), cpu)
-    print(f"  {result.summary()}\n    {cpu.summary()}", flush=True)
+                     sum(1 for i in sent.sent_at if i not in arrived), cpu,
+                     _stages(sent, arrived))
+    print(f"  {result.summary()}\n    {result.stage_summary()}\n    {cpu.summary()}",
+          flush=True)
     return result
+
+
+def _stages(sent: LoadResult, arrived: dict[int, float]) -> dict[str, list[float]]:
+    from sqlalchemy import select
+
+    from inbox.models import Delivery
+    from inbox.runtime import unit_of_work
+
+    delivery_of = {i: json.loads(body)["delivery_id"] for i, body in sent.bodies.items()
+                   if body.startswith(b"{") and b"delivery_id" in body}
+    with unit_of_work() as session:
+        rows = {row.id: row for row in session.execute(
+            select(Delivery.id, Delivery.received_at, Delivery.processed_at)
+            .where(Delivery.id.in_(list(delivery_of.values()))))}
+    stages: dict[str, list[float]] = {"POST -> stored": [], "stored -> ingested": [],
+                                      "ingested -> on the desk": []}
+    for i, delivery in delivery_of.items():
+        row = rows.get(delivery)
+        if row is None or row.processed_at is None or i not in arrived:
+            continue
+        stored, ingested = row.received_at.timestamp(), row.processed_at.timestamp()
+        stages["POST -> stored"].append(stored - sent.sent_at[i])
+        stages["stored -> ingested"].append(ingested - stored)
+        stages["ingested -> on the desk"].append(arrived[i] - ingested)
+    return stages
 
 
 def _rounds(label: str, clients: int, starts: dict[str, float],
@@ -220,7 +256,9 @@ def report(kind: str, args: argparse.Namespace, alone: Latency, loaded: Latency,
            socketio: FanOut, raw: FanOut, rss: dict[int, tuple[float, float]],
            connected: int) -> None:
     rows = [(alone.label, alone.summary().split(": ", 1)[1]),
+            ("", alone.stage_summary()),
             (loaded.label, loaded.summary().split(": ", 1)[1]),
+            ("", loaded.stage_summary()),
             ("one event to many: Socket.IO", socketio.summary()),
             ("one event to many: raw Redis (baseline)", raw.summary()),
             ("web RSS (gunicorn worker + master)", ", ".join(
