@@ -107,10 +107,12 @@ class Bench:
             "Authorization": f"Bearer {tokens[i % len(tokens)]}"}))
 
     def load(self, requests: Generated | list[Request], concurrency: int, label: str,
-             **kwargs: float) -> LoadResult:
+             duration: float = 0.0) -> LoadResult:
+        """All the requests, or as many as --phase-seconds (or `duration`) allows: on a
+        slow machine a fixed count would take minutes."""
         result = run_load(HOST, self.stack.port, requests, concurrency, label,
                           timeout=self.args.timeout, request_timeout=self.args.request_timeout,
-                          **kwargs)  # type: ignore[arg-type]
+                          duration=duration or self.args.phase_seconds)
         print(f"  {result.summary()}", flush=True)
         return result
 
@@ -211,7 +213,7 @@ class Bench:
                                 Path(self.args.profile_dir) / "listing", self.args.profile_top)
         result = self.load(self.listings(self.args.list_n), 8,
                            "GET /api/v1/cases?status=open&limit=50, 8 agents",
-                           duration=self.args.profile_seconds if profile else 0)
+                           duration=self.args.profile_seconds if profile else 0.0)
         for line in profiles.report() if profiles else ():
             print(f"  {line}", flush=True)
         return result
@@ -314,7 +316,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="requests per baseline and per sockets comparison")
     parser.add_argument("--compare-concurrency", type=int, default=32,
                         help="client connections for the 0-vs-N sockets comparison")
-    parser.add_argument("--noop-jobs", type=int, default=2000)
+    parser.add_argument("--noop-jobs", type=int, default=1000)
+    parser.add_argument("--phase-seconds", type=float, default=10.0,
+                        help="at most this long for each baseline, comparison and listing "
+                             "phase (0: send them all)")
     parser.add_argument("--list-n", type=int, default=800, help="listings at 8 agents")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy the web and worker processes during the last storm, "
