@@ -19,10 +19,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -165,6 +166,16 @@ def wait_until_quiet(max_wait: float, busy_cores: float = 0.3) -> float:
             return reading
 
 
+def settle(max_wait: float, busy_cores: float) -> None:
+    """wait_until_quiet, saying so when the machine stayed busy (0: do not wait)."""
+    if max_wait <= 0:
+        return
+    busy = wait_until_quiet(max_wait, busy_cores)
+    if busy >= busy_cores:
+        print(f"  (machine busy: {busy:.2f} cores used by others after {max_wait:.0f}s; "
+              "measuring anyway)", flush=True)
+
+
 @dataclass
 class CpuUsage:
     seconds: float
@@ -197,6 +208,10 @@ class CpuUsage:
 def _process_kind(cmdline: list[str], me: int, pid: int) -> str:
     if pid == me:
         return "bench"
+    if any(arg.endswith("bench/sockets.py") for arg in cmdline):
+        return "socket clients"
+    if cmdline and cmdline[0].endswith("py-spy"):
+        return "py-spy"
     if "inbox.cli" in cmdline:
         after = cmdline[cmdline.index("inbox.cli") + 1:]
         return f"inbox {after[0]}" if after else "inbox"
@@ -213,8 +228,10 @@ def _process_kind(cmdline: list[str], me: int, pid: int) -> str:
 class CpuWatch:
     """How busy the machine was during a phase, and how much of that was not us."""
 
-    def __init__(self, database: str | None = None) -> None:
+    def __init__(self, database: str | None = None,
+                 labels: dict[int, str] | None = None) -> None:
         self.database = database
+        self.labels = labels or {}  # pid -> name, to tell processes of one kind apart
         self.began = 0.0
         self.busy = 0.0
         self.ours: dict[int, tuple[str, float]] = {}
@@ -233,7 +250,8 @@ class CpuWatch:
         for proc in procs:
             try:
                 cpu = proc.cpu_times()
-                kind = _process_kind(proc.cmdline(), me.pid, proc.pid)
+                kind = self.labels.get(proc.pid) or _process_kind(proc.cmdline(), me.pid,
+                                                                  proc.pid)
             except psutil.Error:
                 continue
             times[proc.pid] = (kind, cpu.user + cpu.system)
@@ -290,14 +308,43 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class Generated(Sequence[Request]):
+    """`size` requests, each made when asked for: bodies signed with a timestamp stay
+    fresh however long the run, and a long run holds no list of them in memory."""
+
+    def __init__(self, size: int, make: Callable[[int], Request]) -> None:
+        self.size = size
+        self.make = make
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Request: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Request]: ...
+
+    def __getitem__(self, index: int | slice) -> Request | Sequence[Request]:
+        if isinstance(index, slice):
+            return [self.make(i) for i in range(*index.indices(self.size))]
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        return self.make(index)
+
+
 @dataclass
 class LoadResult:
     label: str
-    count: int
+    count: int  # requests sent (all of them, unless a duration cut the run short)
     seconds: float
     latencies: list[float]
     statuses: Counter[int]
     errors: Counter[str]
+    # index -> wall-clock time (time.time()) just before the request went out, and its
+    # answer's body: what a caller needs to match requests to effects elsewhere.
+    sent_at: dict[int, float] = field(default_factory=dict)
+    bodies: dict[int, bytes] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -323,57 +370,90 @@ class LoadResult:
 
 
 def run_load(host: str, port: int, requests: Sequence[Request], concurrency: int,
-             label: str, timeout: float = 300.0) -> LoadResult:
-    """Send every request once from `concurrency` threads, each on its own keep-alive
-    connection; a request that fails on the connection is counted, not retried."""
+             label: str, timeout: float = 300.0, *, duration: float | None = None,
+             per_second: float | None = None, pause: float = 0.0,
+             keep: Callable[[int], bool] | None = None,
+             request_timeout: float = 30.0) -> LoadResult:
+    """Send the requests in order from `concurrency` threads, each on its own keep-alive
+    connection; a request that fails on the connection is counted, not retried.
+
+    Closed loop by default (each client sends its next request when the last is
+    answered). `per_second` paces the requests instead (request i leaves at start +
+    i/per_second, or at once when late), the way deliveries arrive whatever the server
+    does; `pause` is a client's think time between requests; `duration` stops sending
+    after that many seconds. `keep(i)` says which requests' send times and bodies to
+    keep in the result."""
     counter = itertools.count()
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     errors: Counter[str] = Counter()
-    deadline = time.monotonic() + timeout
+    sent_at: dict[int, float] = {}
+    bodies: dict[int, bytes] = {}
+    sent = 0
+    began = time.perf_counter()
+    deadline = time.monotonic() + (min(timeout, duration) if duration else timeout)
 
     def client() -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=30)
+        nonlocal sent
+        conn = http.client.HTTPConnection(host, port, timeout=request_timeout)
         mine: list[float] = []
         my_statuses: Counter[int] = Counter()
         my_errors: Counter[str] = Counter()
+        my_sent: dict[int, float] = {}
+        my_bodies: dict[int, bytes] = {}
         try:
             while time.monotonic() < deadline:
                 with lock:
                     index = next(counter)
                 if index >= len(requests):
                     break
+                if per_second:
+                    wait = began + index / per_second - time.perf_counter()
+                    if wait > 0:
+                        time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
+                    if time.monotonic() >= deadline:
+                        break
                 req = requests[index]
-                began = time.perf_counter()
+                with lock:
+                    sent += 1
+                if keep is not None and keep(index):
+                    my_sent[index] = time.time()
+                start = time.perf_counter()
                 try:
                     conn.request(req.method, req.path, body=req.body, headers=req.headers)
                     response = conn.getresponse()
-                    response.read()
+                    body = response.read()
                 except (OSError, http.client.HTTPException) as exc:
                     my_errors[type(exc).__name__] += 1
                     conn.close()
-                    conn = http.client.HTTPConnection(host, port, timeout=30)
+                    conn = http.client.HTTPConnection(host, port, timeout=request_timeout)
                     continue
-                mine.append(time.perf_counter() - began)
+                mine.append(time.perf_counter() - start)
                 my_statuses[response.status] += 1
+                if keep is not None and keep(index):
+                    my_bodies[index] = body
+                if pause:
+                    time.sleep(pause)
         finally:
             conn.close()
             with lock:
                 latencies.extend(mine)
                 statuses.update(my_statuses)
                 errors.update(my_errors)
+                sent_at.update(my_sent)
+                bodies.update(my_bodies)
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=max(0.1, deadline - time.monotonic() + 35))
+        thread.join(timeout=max(0.1, deadline - time.monotonic() + request_timeout + 5))
     seconds = time.perf_counter() - began
     if any(thread.is_alive() for thread in threads):
         errors["client_threads_still_running"] += 1
-    return LoadResult(label, len(requests), seconds, latencies, statuses, errors)
+    count = sent if duration else len(requests)
+    return LoadResult(label, count, seconds, latencies, statuses, errors, sent_at, bodies)
 
 
 # --- RQ ---------------------------------------------------------------------------------
@@ -443,3 +523,123 @@ def noop_job_rate(redis_url: str, jobs: int, label: str, worker_argv: list[str],
         queue.empty()
         redis.close()
     return JobRate(label, jobs, done - first, done - worker.started_at, usage)
+
+
+# --- a Redis of our own -----------------------------------------------------------------
+
+
+@contextmanager
+def private_redis() -> Iterator[str]:
+    """A redis-server of our own on a free loopback port, stopped afterwards.
+
+    Pub/sub ignores database numbers: on a Redis shared with other runs, every web
+    process would receive (and try to deliver) every other run's Socket.IO events."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+    port = free_port()
+    server = Process("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                               "--save", "", "--appendonly", "no", "--dir", str(folder),
+                               "--maxclients", "20000"], dict(os.environ)).start()
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if not server.running or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start:\n{server.output()}")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.stop()
+        server.remove_log()
+        for leftover in folder.iterdir():
+            leftover.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+# --- where the CPU goes -----------------------------------------------------------------
+
+
+def start_profiles(pids: dict[str, int], seconds: float, folder: Path) -> list[Process]:
+    """py-spy record of each named process for `seconds`, as speedscope files in
+    `folder` (open them at speedscope.app); summarise them with `top_frames`."""
+    py_spy = Path(sys.executable).with_name("py-spy")
+    if not py_spy.exists():
+        raise RuntimeError("py-spy is not installed: .venv/bin/pip install -e '.[test]'")
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Process(f"py-spy-{name}", [
+        str(py_spy), "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
+        "--rate", "100", "--nonblocking", "--format", "speedscope",
+        "--output", str(folder / f"{name.replace(' ', '-')}.speedscope.json")],
+        dict(os.environ)).start() for name, pid in pids.items()]
+
+
+class Profiles:
+    """py-spy of some processes for a while; `report()` waits for it and summarises."""
+
+    def __init__(self, pids: dict[str, int], seconds: float, folder: Path,
+                 top: int = 12) -> None:
+        self.folder, self.top = folder, top
+        self.names = list(pids)
+        self.procs = start_profiles(pids, seconds, folder)
+
+    def report(self) -> list[str]:
+        lines: list[str] = []
+        for name, proc in zip(self.names, self.procs, strict=True):
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                lines.append(f"py-spy of {name} did not finish")
+            finally:
+                proc.stop()
+            path = self.folder / f"{name.replace(' ', '-')}.speedscope.json"
+            if path.exists():
+                lines += [f"py-spy {name} ({path}):",
+                          *(f"  {line}" for line in top_frames(path, self.top))]
+            else:
+                lines.append(f"py-spy {name}: no profile\n{proc.output()}")
+            proc.remove_log()
+        return lines
+
+
+def top_frames(path: Path, top: int = 12) -> list[str]:
+    """The frames a speedscope profile spent most samples in: the innermost frame of each
+    sample (self time) and, for frames of our own code, everything below them."""
+    import json
+
+    data = json.loads(path.read_text())
+    frames = data["shared"]["frames"]
+    own: Counter[int] = Counter()
+    within: Counter[int] = Counter()
+    total = 0
+    for profile in data["profiles"]:
+        for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
+            total += weight
+            if stack:
+                own[stack[-1]] += weight
+            for index in set(stack):
+                within[index] += weight
+
+    def name(index: int) -> str:
+        frame = frames[index]
+        where = str(frame.get("file", ""))
+        for marker in ("site-packages/", "/inbox/", "/workers/", "/lib/python3"):
+            if marker in where:
+                where = where.split(marker, 1)[1] if marker != "/inbox/" else "inbox/" + \
+                    where.split(marker, 1)[1]
+                break
+        return f"{frame['name']} ({where}:{frame.get('line', '?')})"
+
+    if not total:
+        return ["(no samples)"]
+    lines = [f"{total:.1f} s of samples; self time:"]
+    lines += [f"  {100 * n / total:5.1f}%  {name(i)}" for i, n in own.most_common(top)]
+    ours = [(i, n) for i, n in within.most_common()
+            if "/inbox/" in str(frames[i].get("file", ""))][:top]
+    lines.append("inclusive, our code:")
+    lines += [f"  {100 * n / total:5.1f}%  {name(i)}" for i, n in ours]
+    return lines
