@@ -85,8 +85,11 @@ def clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("no_backends"):
         yield
         return
+    from inbox.services.deliveries import forget_channel_keys
+
     rt = request.getfixturevalue("runtime")
     _clean_database(rt)
+    forget_channel_keys()  # ids start again at 1: a remembered secret would be another's
     rt.redis.flushdb()
     yield
 

@@ -7,7 +7,9 @@ committed (docs/ingestion.md).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -53,7 +55,7 @@ class VerificationRefused(ServiceError):
         self.status = status
 
 
-def provider_secrets(channel: Channel | None = None) -> ProviderSecrets:
+def provider_secrets(channel_secret: str = "") -> ProviderSecrets:
     settings = current().settings
     return ProviderSecrets(
         meta_app_secret=settings.meta_app_secret,
@@ -61,8 +63,50 @@ def provider_secrets(channel: Channel | None = None) -> ProviderSecrets:
         x_consumer_secret=settings.x_consumer_secret,
         twilio_auth_token=settings.twilio_auth_token,
         mailgun_signing_key=settings.mailgun_signing_key,
-        channel_secret=str((channel.secrets or {}).get("signing_secret", "")) if channel else "",
+        channel_secret=channel_secret,
     )
+
+
+@dataclass(frozen=True)
+class _ChannelKey:
+    kind: str
+    signing_secret: str
+    read_at: float
+
+
+# A channel's kind and signing secret, as verification needs them, kept for a few seconds:
+# a burst on one channel then costs no database read per webhook (on SQLite that read
+# would queue behind every write). Only found channels are kept, so a channel created a
+# moment ago is never refused from here; a changed secret is honoured within the TTL.
+CHANNEL_KEY_TTL_SECONDS = 5.0
+_channel_keys: dict[int, _ChannelKey] = {}
+
+
+def forget_channel_keys() -> None:
+    """Drop what this process remembers of channels' secrets (a channel was changed)."""
+    _channel_keys.clear()
+
+
+def _channel_key(channel_id: int) -> _ChannelKey | None:
+    now = time.monotonic()
+    key = _channel_keys.get(channel_id)
+    if key is not None and now - key.read_at < CHANNEL_KEY_TTL_SECONDS:
+        return key
+    try:
+        with unit_of_work() as session:
+            channel = session.get(Channel, channel_id)
+            if channel is None:
+                _channel_keys.pop(channel_id, None)
+                return None
+            key = _ChannelKey(channel.kind,
+                              str((channel.secrets or {}).get("signing_secret", "")), now)
+    except SQLAlchemyError as exc:
+        log.error("could not read channel %s: %s", channel_id, type(exc).__name__)
+        raise StorageUnavailable("the service cannot reach its database; retry later")
+    if len(_channel_keys) >= 10_000:  # ids probed at random must not grow it for ever
+        _channel_keys.clear()
+    _channel_keys[channel_id] = key
+    return key
 
 
 def _count_verification_failure(provider: str) -> None:
@@ -74,18 +118,14 @@ def _count_verification_failure(provider: str) -> None:
 
 def check_delivery(provider: str, inbound: InboundRequest, channel_id: int | None) -> str | None:
     """Verify the request; return its replay key. Raises NotFound / VerificationRefused."""
-    channel: Channel | None = None
+    channel_secret = ""
     if provider in CHANNEL_ADDRESSED:
-        try:
-            with unit_of_work() as session:
-                channel = session.get(Channel, channel_id) if channel_id is not None else None
-        except SQLAlchemyError as exc:
-            log.error("could not read channel %s: %s", channel_id, type(exc).__name__)
-            raise StorageUnavailable("the service cannot reach its database; retry later")
-        if channel is None or channel.kind != CHANNEL_ADDRESSED[provider]:
+        key = _channel_key(channel_id) if channel_id is not None else None
+        if key is None or key.kind != CHANNEL_ADDRESSED[provider]:
             raise NotFound(f"no {CHANNEL_ADDRESSED[provider]} channel {channel_id}")
+        channel_secret = key.signing_secret
     try:
-        return adapter_for(provider).verify(inbound, provider_secrets(channel))
+        return adapter_for(provider).verify(inbound, provider_secrets(channel_secret))
     except VerificationFailed as exc:
         _count_verification_failure(provider)
         log.info("webhook verification failed for %s: %s", provider, exc.reason)
