@@ -7,6 +7,7 @@ run `noop`, and that must stay cheap.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import itertools
 import os
@@ -29,6 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 NOOP_JOB = "bench.common.noop"  # by name: a script's own module is not importable by workers
+
+
+def add_quiet_arguments(parser: argparse.ArgumentParser, wait_seconds: float) -> None:
+    """--quiet-wait / --quiet-cores: how long each phase waits for the machine to calm."""
+    parser.add_argument("--quiet-wait", type=float, default=wait_seconds,
+                        help="before each phase, wait up to this long for other work on the "
+                             "machine to calm down (0: never wait)")
+    parser.add_argument("--quiet-cores", type=float, default=0.3,
+                        help="'calm' means other processes keep fewer cores busy than this")
 
 
 def noop() -> None:

@@ -38,6 +38,7 @@ from bench.common import (  # noqa: E402
     LoadResult,
     Process,
     Request,
+    add_quiet_arguments,
     child_env,
     free_port,
     fresh_database,
@@ -403,11 +404,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="ingest worker counts, one accept+drain run each")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=600.0, help="per phase, seconds")
-    parser.add_argument("--quiet-wait", type=float, default=90.0,
-                        help="before each phase, wait up to this long for other work on the "
-                             "machine to calm down (0: never wait)")
-    parser.add_argument("--quiet-cores", type=float, default=0.3,
-                        help="'calm' means other processes keep fewer cores busy than this")
+    add_quiet_arguments(parser, 90.0)
     parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     return parser.parse_args(argv)

@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 from bench.common import (
     Process,
     Request,
+    add_quiet_arguments,
     child_env,
     free_port,
     private_redis,
@@ -68,10 +69,7 @@ class Backend:
 
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every storm benchmark takes: how quiet to wait for, which backends."""
-    parser.add_argument("--quiet-wait", type=float, default=5.0,
-                        help="before each phase, wait up to this long for other work on the "
-                             "machine to calm down (0: never wait)")
-    parser.add_argument("--quiet-cores", type=float, default=0.3)
+    add_quiet_arguments(parser, 5.0)
     parser.add_argument("--redis-url", default=None,
                         help="a Redis it may FLUSHDB (default: a redis-server of its own on "
                              "PostgreSQL, the embedded one otherwise)")

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from inbox.green import greenlets_share_the_thread
+
 SQLITE_BUSY_TIMEOUT_S = 30
 # Under gevent SQLite may wait in C only this long (the whole process waits with it);
 # beyond, _begin_cooperatively waits in Python, letting other greenlets run.
@@ -23,7 +25,7 @@ def make_engine(database_url: str) -> Engine:
     # pre-ping: it costs a round trip on every request. A connection found dead is
     # reported as a disconnect, SQLAlchemy then discards the whole pool, and the edge
     # answers 503 once (webhook providers retry).
-    if _greenlets_share_the_thread():
+    if greenlets_share_the_thread():
         # A gevent web process runs many more requests at once than it has connections:
         # they wait for one (cooperatively) rather than open and close overflow
         # connections per request, which cost more CPU than the queries.
@@ -32,7 +34,7 @@ def make_engine(database_url: str) -> Engine:
 
 
 def _sqlite_engine(database_url: str) -> Engine:
-    cooperative = _greenlets_share_the_thread()
+    cooperative = greenlets_share_the_thread()
     engine = create_engine(
         database_url,
         connect_args={"timeout": SQLITE_GREEN_BUSY_MS / 1000 if cooperative
@@ -63,14 +65,6 @@ def _sqlite_engine(database_url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
-
-def _greenlets_share_the_thread() -> bool:
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return False
-    return bool(monkey.is_module_patched("threading"))
 
 
 _WRITE_LOCK_HELD = "inbox.sqlite_write_lock"

@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
+from inbox.green import greenlets_share_the_thread
 from inbox.models import User
 from inbox.realtime.connections import connections
 from inbox.realtime.publish import SOCKETIO_CHANNEL
@@ -82,13 +83,8 @@ def init_app(app: Flask, redis_url: str) -> None:
 
 
 def _async_mode() -> str:
-    """gevent in the web process (its gunicorn worker patched the standard library),
-    threads anywhere else (tests' in-process app, scripts)."""
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return "threading"
-    return "gevent" if monkey.is_module_patched("socket") else "threading"
+    """gevent in the web process, threads anywhere else (tests' in-process app, scripts)."""
+    return "gevent" if greenlets_share_the_thread() else "threading"
 
 
 def _case_id_of(data: Any) -> int | None:
