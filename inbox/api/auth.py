@@ -8,8 +8,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from inbox.models import User
-from inbox.services import unit_of_work
-from inbox.services.users import user_for_token
+from inbox.services.access_snapshots import active_user, user_for_token
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -23,9 +22,7 @@ class Unauthenticated(Exception):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    with unit_of_work() as session:
-        user = session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+    return active_user(int(user_id))
 
 
 def bearer_token() -> str | None:
@@ -40,8 +37,7 @@ def authenticate_api_request() -> User:
     """The user behind this API request, or Unauthenticated (answered 401)."""
     token = bearer_token()
     if token is not None:
-        with unit_of_work() as session:
-            user = user_for_token(session, token)
+        user = user_for_token(token)
         if user is None:
             raise Unauthenticated("the API token is not valid or was revoked")
         g.auth_method = "token"

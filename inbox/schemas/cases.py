@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from inbox.schemas.fast_dump import FastDumpSchema
 
-class CaseEventOut(Schema):
+
+class CaseEventOut(FastDumpSchema):
     id = fields.Integer()
     kind = fields.String()
     actor_id = fields.Integer(allow_none=True)
@@ -15,7 +17,7 @@ class CaseEventOut(Schema):
     created_at = fields.AwareDateTime()
 
 
-class MessageOut(Schema):
+class MessageOut(FastDumpSchema):
     id = fields.Integer()
     channel_id = fields.Integer()
     external_id = fields.String()
@@ -38,7 +40,7 @@ class MessageOut(Schema):
     send_error = fields.String(allow_none=True)
 
 
-class CaseOut(Schema):
+class CaseOut(FastDumpSchema):
     id = fields.Integer()
     subject = fields.String()
     status = fields.String()
@@ -82,7 +84,7 @@ class CaseListArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
-class CasePage(Schema):
+class CasePage(FastDumpSchema):
     items = fields.List(fields.Nested(CaseOut))
     next_cursor = fields.String(allow_none=True)
 

@@ -1,5 +1,6 @@
 """The only layer that writes: check_* validates, do_* acts. Edges open a unit of work."""
 
 from inbox.runtime import unit_of_work
+from inbox.services import access_snapshots  # noqa: F401 - its commit hooks, in every process
 
 __all__ = ["unit_of_work"]

@@ -7,12 +7,16 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Case, Queue, User
 from inbox.models.workspace import queue_teams
+from inbox.services.access_snapshots import snapshot_queue_ids
 from inbox.services.errors import Forbidden, NotFound
 
 
 def visible_queue_ids(session: Session, user: User) -> list[int]:
     """Queues an agent works: those of their teams, and, for members of the default
     team, every queue no team has been given yet. Supervisors see every queue."""
+    known = snapshot_queue_ids(user)
+    if known is not None:
+        return known
     if user.is_supervisor:
         return list(session.scalars(select(Queue.id).order_by(Queue.id)))
     team_ids = [t.id for t in user.teams]

@@ -27,10 +27,23 @@ def decode_cursor(cursor: str) -> int:
         raise ValidationFailed("the cursor is not valid", fields={"cursor": "not a cursor"})
 
 
+# What a list shows of each case: the summary, not the routing and SLA bookkeeping.
+LISTED_COLUMNS = tuple(Case.__table__.c[name] for name in (
+    "id", "subject", "status", "priority", "queue_id", "channel_id", "contact_id",
+    "assignee_id", "escalation_level", "tags", "version", "first_response_due_at",
+    "next_response_due_at", "resolution_due_at", "sla_due_at", "sla_warn_at",
+    "first_responded_at", "resolved_at", "disposition", "linked_case_id", "last_message_at",
+    "created_at", "updated_at"))
+
+_LISTED_KEYS = tuple(column.key for column in LISTED_COLUMNS)
+
+
 def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[str, Any]:
-    """Newest first, cursor-paginated, only what `user` may see."""
+    """Newest first, cursor-paginated, only what `user` may see. The items are plain
+    dicts of LISTED_COLUMNS, not ORM objects: a page is read, never changed, and 50 ORM
+    objects cost more to build than the rest of the request."""
     limit = int(filters.get("limit", 50))
-    stmt = select(Case)
+    stmt = select(*LISTED_COLUMNS)
     if not user.is_supervisor:
         queues = visible_queue_ids(session, user)
         stmt = stmt.where(or_(Case.queue_id.in_(queues), Case.assignee_id == user.id))
@@ -61,10 +74,10 @@ def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[st
         stmt = stmt.where(or_(Case.subject.ilike(pattern), Case.id.in_(matching)))
     if filters.get("cursor"):
         stmt = stmt.where(Case.id < decode_cursor(filters["cursor"]))
-    rows = list(session.scalars(stmt.order_by(Case.id.desc()).limit(limit + 1)))
+    rows = session.execute(stmt.order_by(Case.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
-    items = rows[:limit]
-    return {"items": items, "next_cursor": encode_cursor(items[-1].id) if more else None}
+    items = [dict(zip(_LISTED_KEYS, row, strict=True)) for row in rows[:limit]]
+    return {"items": items, "next_cursor": encode_cursor(items[-1]["id"]) if more else None}
 
 
 def contact_card(contact: Contact | None) -> dict[str, Any] | None:

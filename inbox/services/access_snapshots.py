@@ -1,0 +1,221 @@
+"""Who is calling, kept per process until access changes.
+
+Every API request needs its caller: the token's row, its user, the user's teams and
+skills, and the queues those teams work — four statements before the request does
+anything. A web process keeps that as a snapshot and hands each request a fresh
+detached copy of the user, so a request touches the database only for its own work.
+
+A snapshot is trusted only while the **access version** in Redis is the one it was
+taken at. Any commit that writes users, teams, tokens or queues sets a new version
+right after it commits (before the service returns), so a revoked token, a
+deactivated user, a new team or a new queue is seen by the next request in every
+process. Unreachable Redis means no snapshot is trusted; snapshots also expire after
+`SNAPSHOT_SECONDS`, for changes made outside the services.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from redis.exceptions import RedisError
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from inbox.models import ApiToken, Queue, Skill, Team, User
+from inbox.services.followups import after_commit
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "inbox:access-version"
+SNAPSHOT_SECONDS = 30.0
+MAX_SNAPSHOTS = 20_000  # beyond this the process starts again from empty
+# Rows whose change can change who a caller is or what they may see.
+_ACCESS_TYPES = (User, Team, ApiToken, Queue, Skill)
+_ACCESS_TABLES = frozenset({"users", "teams", "api_tokens", "queues", "skills",
+                            "user_teams", "queue_teams", "user_skills"})
+_CHANGED = "inbox.access_changed"
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    version: bytes
+    taken: float
+    user: dict[str, Any]
+    teams: tuple[dict[str, Any], ...]
+    skills: tuple[dict[str, Any], ...]
+    token_id: int | None
+    queue_ids: tuple[int, ...]
+
+
+_snapshots: dict[str, _Snapshot] = {}
+# The queues each request's copy of a user could see when it was made.
+_queue_ids: weakref.WeakKeyDictionary[User, tuple[int, ...]] = weakref.WeakKeyDictionary()
+
+
+# --- the version --------------------------------------------------------------------
+
+
+def _redis() -> Any:
+    from inbox.runtime import current
+
+    return current().redis
+
+
+def access_version() -> bytes | None:
+    """The current access version; None when Redis cannot say (then nothing is trusted).
+    A Redis that lost the key (restarted, flushed) gets a new one: an old snapshot can
+    never match it."""
+    try:
+        redis = _redis()
+        version = redis.get(VERSION_KEY)
+        if version is None:
+            redis.set(VERSION_KEY, uuid.uuid4().hex, nx=True)
+            version = redis.get(VERSION_KEY)
+        return version  # type: ignore[no-any-return]
+    except (RedisError, OSError):
+        return None
+
+
+def new_access_version() -> None:
+    """Retire every snapshot in every process (after a commit that changed access)."""
+    _snapshots.clear()
+    _redis().set(VERSION_KEY, uuid.uuid4().hex)
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _note_access_rows(session: Session, _context: Any) -> None:
+    if session.info.get(_CHANGED):
+        return
+    if any(isinstance(obj, _ACCESS_TYPES)
+           for obj in (*session.new, *session.dirty, *session.deleted)):
+        _mark_changed(session)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _note_access_statements(state: ORMExecuteState) -> None:
+    if session_changed(state.session) or not (state.is_insert or state.is_update
+                                              or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in _ACCESS_TABLES:
+        _mark_changed(state.session)
+
+
+def session_changed(session: Session) -> bool:
+    return bool(session.info.get(_CHANGED))
+
+
+def _mark_changed(session: Session) -> None:
+    session.info[_CHANGED] = True
+    after_commit(session, new_access_version)
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_mark(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+# --- snapshots ----------------------------------------------------------------------
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    return {attr.key: getattr(obj, attr.key) for attr in obj.__mapper__.column_attrs}
+
+
+def _detached(model: type[Any], values: dict[str, Any]) -> Any:
+    obj = model(**values)
+    make_transient_to_detached(obj)  # as if just loaded, with no pending changes
+    return obj
+
+
+def _copy(snapshot: _Snapshot) -> User:
+    """A fresh detached User for one request: requests never share an ORM object."""
+    user = _detached(User, snapshot.user)
+    set_committed_value(user, "teams", [_detached(Team, t) for t in snapshot.teams])
+    set_committed_value(user, "skills", [_detached(Skill, s) for s in snapshot.skills])
+    _queue_ids[user] = snapshot.queue_ids
+    return user
+
+
+def _take(version: bytes, user: User, token_id: int | None,
+          queue_ids: list[int]) -> _Snapshot:
+    return _Snapshot(version, time.monotonic(), _columns(user),
+                     tuple(_columns(t) for t in user.teams),
+                     tuple(_columns(s) for s in user.skills), token_id, tuple(queue_ids))
+
+
+def _cached(key: str, version: bytes | None) -> _Snapshot | None:
+    snapshot = _snapshots.get(key)
+    if snapshot is None or version is None:
+        return None
+    if snapshot.version != version or time.monotonic() - snapshot.taken > SNAPSHOT_SECONDS:
+        _snapshots.pop(key, None)
+        return None
+    return snapshot
+
+
+def _remember(key: str, snapshot: _Snapshot) -> None:
+    if len(_snapshots) >= MAX_SNAPSHOTS:
+        _snapshots.clear()
+    _snapshots[key] = snapshot
+
+
+def _snapshot_of(key: str, load: Callable[[Session], tuple[User, int | None] | None]
+                 ) -> User | None:
+    from inbox.runtime import unit_of_work
+    from inbox.services.access import visible_queue_ids
+
+    version = access_version()
+    snapshot = _cached(key, version)
+    if snapshot is None:
+        with unit_of_work() as session:
+            found = load(session)
+            if found is None:
+                return None
+            user, token_id = found
+            snapshot = _take(version or b"", user, token_id, visible_queue_ids(session, user))
+        if version is not None:
+            _remember(key, snapshot)
+    return _copy(snapshot)
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user behind an API token, or None (unknown, revoked, deactivated)."""
+    from inbox.services.users import active_token
+
+    def load(session: Session) -> tuple[User, int | None] | None:
+        row = active_token(session, token)
+        return (row.user, row.id) if row is not None else None
+
+    return _snapshot_of("token:" + hashlib.sha256(token.encode()).hexdigest(), load)
+
+
+def active_user(user_id: int) -> User | None:
+    """The user a signed-in browser session names, if still active."""
+
+    def load(session: Session) -> tuple[User, int | None] | None:
+        user = session.get(User, user_id)
+        return (user, None) if user is not None and user.is_active else None
+
+    return _snapshot_of(f"user:{user_id}", load)
+
+
+def snapshot_queue_ids(user: User) -> list[int] | None:
+    """The queues `user` could see when this copy was made; None for a user loaded
+    from the database (then ask the database)."""
+    known = _queue_ids.get(user)
+    return list(known) if known is not None else None
+
+
+def forget_snapshots() -> None:
+    """Drop this process's snapshots (tests that empty the database)."""
+    _snapshots.clear()
