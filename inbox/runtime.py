@@ -59,7 +59,8 @@ def current() -> Runtime:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """One transaction: commit on success (then real-time events go out), else roll back."""
-    with current().db.session() as session:
+def unit_of_work(read_only: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success (then real-time events go out), else roll back.
+    `read_only`: the block only reads, so it never queues behind a writer."""
+    with current().db.session(read_only) as session:
         yield session
