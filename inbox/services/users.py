@@ -100,7 +100,8 @@ def _token_hash(token: str) -> str:
 def do_create_token(session: Session, user: User, name: str = "") -> str:
     """Return a new token for `user`; only its hash is stored, so it is shown once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name))
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name,
+                         prefix=token[:len(TOKEN_PREFIX) + 4]))
     session.flush()
     return token
 

@@ -44,6 +44,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_admin_changes_target', ['target_kind', 'target_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_admin_changes_created_at'), ['created_at'], unique=False)
 
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('prefix', sa.String(length=16), nullable=True))
+
     bind = op.get_bind()
     now = datetime.now(UTC)
     if bind.dialect.name == "sqlite":  # stored naive, in UTC, as the models do
@@ -63,6 +66,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_column('prefix')
     with op.batch_alter_table('admin_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_admin_changes_created_at'))
         batch_op.drop_index('ix_admin_changes_target')
