@@ -39,6 +39,11 @@ def webhook_url(channel: Channel, public_url: str) -> str:
     return public_url.rstrip("/") + _WEBHOOK_PATHS[channel.kind].format(id=channel.id)
 
 
+def raw_email_url(channel: Channel, public_url: str) -> str:
+    """Where a mail server posts an email channel's messages as raw MIME (not Mailgun)."""
+    return public_url.rstrip("/") + f"/webhooks/email/raw/{channel.id}"
+
+
 def normalize_external_id(kind: str, external_id: str | None) -> str | None:
     if external_id is None or not external_id.strip():
         return None
