@@ -22,7 +22,7 @@ export class PeopleSection {
     byId("user-capacity").append(...boot.capacity_kinds.map((kind) => fieldBox({
       form: "user",
       name: `capacity.${kind}`,
-      label: kindInfo(kind).label,
+      label: `${kindInfo(kind).label} capacity`,
       input: (id) => h("input", { id, name: `capacity.${kind}`, type: "number", min: "0", max: "50", "data-type": "integer" }),
     })));
     this.form = new AdminForm(byId("user-form"), (values, id) => this.save(values, id));
