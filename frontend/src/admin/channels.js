@@ -32,7 +32,7 @@ export class ChannelsSection {
       this.kind.append(h("option", { value: kind }, about.label));
     }
     this.kind.addEventListener("change", () => this.showKind(this.kind.value));
-    this.form = new AdminForm(byId("channel-form"), (values, id) => this.save(values, id));
+    this.form = new AdminForm(byId("channel-form"), (values, id) => this.save(values, id), changed);
     this.form.onReset = () => {
       this.kind.disabled = false;
       this.showKind(this.kind.value);
@@ -101,7 +101,6 @@ export class ChannelsSection {
       if (externalId !== undefined) body.external_id = externalId || null;
       await patch(`/channels/${id}`, body);
     }
-    await this.changed();
   }
 
   /** A row action, then everything shown again. */

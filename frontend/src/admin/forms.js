@@ -63,10 +63,13 @@ export function filled(values) {
 }
 
 export class AdminForm {
-  /** onSubmit(values, editingId) does the API call; a throw shows its error here. */
-  constructor(form, onSubmit) {
+  /** onSubmit(values, editingId) does the API call (a throw shows its error here); then
+   * the form is emptied, before `afterwards` (reading the lists again) so nothing typed
+   * meanwhile is lost. */
+  constructor(form, onSubmit, afterwards = async () => {}) {
     this.form = form;
     this.onSubmit = onSubmit;
+    this.afterwards = afterwards;
     this.editing = null;
     this.title = form.querySelector("[data-title]");
     this.submitButton = form.querySelector("[data-submit]");
@@ -86,12 +89,14 @@ export class AdminForm {
     this.submitButton.disabled = true;
     try {
       await this.onSubmit(this.read(), this.editing);
-      this.reset();
     } catch (error) {
       this.showErrors(error);
+      return;
     } finally {
       this.submitButton.disabled = false;
     }
+    this.reset();
+    await this.afterwards();
   }
 
   /** Every enabled input by name; checkboxes sharing a name give the list of those ticked. */

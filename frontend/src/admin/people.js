@@ -25,7 +25,7 @@ export class PeopleSection {
       label: `${kindInfo(kind).label} capacity`,
       input: (id) => h("input", { id, name: `capacity.${kind}`, type: "number", min: "0", max: "50", "data-type": "integer" }),
     })));
-    this.form = new AdminForm(byId("user-form"), (values, id) => this.save(values, id));
+    this.form = new AdminForm(byId("user-form"), (values, id) => this.save(values, id), changed);
     this.form.onReset = () => this.lockIdentity(false);
     this.form.onEdit = () => this.lockIdentity(true);
   }
@@ -62,7 +62,6 @@ export class PeopleSection {
       const { name, role, teams, skills, capacity } = values;
       await patch(`/users/${id}`, { name, role, teams, skills, capacity: filled(capacity ?? {}) });
     }
-    await this.changed();
   }
 
   setActive(u, active) {

@@ -8,10 +8,9 @@ import { button, fillRows, row } from "./sections.js";
 export class QueuesSection {
   constructor(boot, changed) {
     this.boot = boot;
-    this.changed = changed;
     this.el = byId("queues");
     this.queues = [];
-    this.form = new AdminForm(byId("queue-form"), (values, id) => this.save(values, id));
+    this.form = new AdminForm(byId("queue-form"), (values, id) => this.save(values, id), changed);
   }
 
   async load() {
@@ -29,6 +28,5 @@ export class QueuesSection {
   async save(values, id) {
     if (id === null) await post("/queues", filled(values));
     else await patch(`/queues/${id}`, { ...filled(values), teams: values.teams });
-    await this.changed();
   }
 }

@@ -12,7 +12,7 @@ export class TeamsSection {
     this.changed = changed;
     this.el = byId("teams");
     this.teams = [];
-    this.form = new AdminForm(byId("team-form"), (values, id) => this.save(values, id));
+    this.form = new AdminForm(byId("team-form"), (values, id) => this.save(values, id), changed);
   }
 
   async load() {
@@ -35,7 +35,6 @@ export class TeamsSection {
   async save(values, id) {
     if (id === null) await post("/teams", { name: values.name });
     else await patch(`/teams/${id}`, { name: values.name });
-    await this.changed();
   }
 
   async remove(t) {

@@ -13,7 +13,7 @@ export class TokensSection {
     this.changed = changed;
     this.el = byId("tokens");
     this.tokens = [];
-    this.form = new AdminForm(byId("token-form"), (values) => this.create(values));
+    this.form = new AdminForm(byId("token-form"), (values) => this.create(values), changed);
   }
 
   async load() {
@@ -36,7 +36,6 @@ export class TokensSection {
   async create(values) {
     const made = await post("/tokens", { name: values.name });
     showOnce(this.el, `Token “${made.name}”`, made.token, "It is never shown again; revoke it and make a new one if it is lost.");
-    await this.changed();
   }
 
   async revoke(t) {
