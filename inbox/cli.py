@@ -188,6 +188,108 @@ def tokens_create(email: str, name: str) -> None:
     click.echo(token)
 
 
+@tokens.command("list")
+@click.option("--email", help="Only this user's tokens.")
+def tokens_list(email: str | None) -> None:
+    """Tokens by prefix: id, prefix, name, user, created, last used, revoked."""
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import token_view, tokens_of
+    from inbox.services.users import user_by_email
+
+    with unit_of_work(read_only=True) as session:
+        owner = user_by_email(session, email) if email else None
+        for row in tokens_of(session, owner):
+            view = token_view(row)
+            click.echo("\t".join(str(view[k] or "-") for k in (
+                "id", "prefix", "name", "user_email", "created_at", "last_used_at",
+                "revoked_at")))
+
+
+@tokens.command("revoke-id")
+@click.argument("token_id", type=int)
+@service_errors_as_usage
+def tokens_revoke_id(token_id: int) -> None:
+    """Revoke the token with this id (see `inbox tokens list`)."""
+    from inbox.models import ApiToken
+    from inbox.services import unit_of_work
+    from inbox.services.errors import NotFound
+    from inbox.services.users import do_revoke_token_row
+
+    with unit_of_work() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"token {token_id} not found")
+        do_revoke_token_row(session, row)
+    click.echo("revoked", err=True)
+
+
+@main.group()
+def teams() -> None:
+    """Teams of agents; queues are given to teams."""
+
+
+@teams.command("add")
+@click.argument("name")
+@service_errors_as_usage
+def teams_add(name: str) -> None:
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import do_create_team
+
+    with unit_of_work() as session:
+        click.echo(do_create_team(session, name, None).id)
+
+
+@teams.command("list")
+def teams_list() -> None:
+    """id, name, members, default."""
+    from sqlalchemy import select
+
+    from inbox.models import Team
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import team_view
+
+    with unit_of_work(read_only=True) as session:
+        for team in session.scalars(select(Team).order_by(Team.name)):
+            view = team_view(session, team)
+            click.echo(f"{view['id']}\t{view['name']}\t{view['members']} members"
+                       + ("\tdefault" if view["is_default"] else ""))
+
+
+@main.group()
+def queues() -> None:
+    """Queues of cases and the teams that work them."""
+
+
+@queues.command("add")
+@click.argument("name")
+@click.option("--team", "teams", multiple=True, help="A team that works it; repeatable.")
+@click.option("--mode", type=click.Choice(["pull", "push"]), default="pull", show_default=True)
+@service_errors_as_usage
+def queues_add(name: str, teams: tuple[str, ...], mode: str) -> None:
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import do_create_queue
+
+    with unit_of_work() as session:
+        click.echo(do_create_queue(session, {"name": name, "teams": list(teams),
+                                             "mode": mode}, None).id)
+
+
+@queues.command("list")
+def queues_list() -> None:
+    """id, name, mode, teams."""
+    from sqlalchemy import select
+
+    from inbox.models import Queue
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import queue_view
+
+    with unit_of_work(read_only=True) as session:
+        for queue in session.scalars(select(Queue).order_by(Queue.name)):
+            view = queue_view(queue)
+            click.echo(f"{view['id']}\t{view['name']}\t{view['mode']}\t"
+                       + (", ".join(view["teams"]) or "(default team)"))
+
+
 @main.group()
 def channels() -> None:
     """Connected channels."""
