@@ -111,13 +111,13 @@ def users_add(
     import secrets
 
     from inbox.services import unit_of_work
-    from inbox.services.users import do_add_user
+    from inbox.services.team_admin import do_create_user
 
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     with unit_of_work() as session:
-        user = do_add_user(session, email, role, name=name, password=password,
-                           teams=list(teams) or None)
+        user = do_create_user(session, {"email": email, "role": role, "name": name,
+                                        "password": password, "teams": list(teams)}, None)
         click.echo(f"created {user.role} {user.email} (id {user.id})")
     if generated:
         click.echo(f"password: {password}")
@@ -131,14 +131,16 @@ def users_add(
 def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
     """Change a user's role or teams; their open desks follow at once."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_role, do_set_teams, user_by_email
+    from inbox.services.team_admin import do_edit_user
+    from inbox.services.users import user_by_email
 
+    changes: dict[str, Any] = {}
+    if role:
+        changes["role"] = role
+    if teams:
+        changes["teams"] = list(teams)
     with unit_of_work() as session:
-        user = user_by_email(session, email)
-        if role:
-            do_set_role(session, user, role)
-        if teams:
-            do_set_teams(session, user, list(teams))
+        user = do_edit_user(session, user_by_email(session, email).id, changes, None)
         click.echo(f"{user.email}: {user.role}, teams {', '.join(t.name for t in user.teams)}")
 
 
@@ -148,11 +150,12 @@ def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
 def users_deactivate(email: str) -> None:
     """No more sign-in for EMAIL: its tokens are revoked and its open desks closed."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_deactivate_user, user_by_email
+    from inbox.services.team_admin import do_edit_user
+    from inbox.services.users import user_by_email
 
     with unit_of_work() as session:
-        user = user_by_email(session, email)
-        do_deactivate_user(session, user)
+        user = do_edit_user(session, user_by_email(session, email).id, {"is_active": False},
+                            None)
         click.echo(f"deactivated {user.email}")
 
 
