@@ -111,13 +111,13 @@ def users_add(
     import secrets
 
     from inbox.services import unit_of_work
-    from inbox.services.users import do_add_user
+    from inbox.services.team_admin import do_create_user
 
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     with unit_of_work() as session:
-        user = do_add_user(session, email, role, name=name, password=password,
-                           teams=list(teams) or None)
+        user = do_create_user(session, {"email": email, "role": role, "name": name,
+                                        "password": password, "teams": list(teams)}, None)
         click.echo(f"created {user.role} {user.email} (id {user.id})")
     if generated:
         click.echo(f"password: {password}")
@@ -131,14 +131,16 @@ def users_add(
 def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
     """Change a user's role or teams; their open desks follow at once."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_role, do_set_teams, user_by_email
+    from inbox.services.team_admin import do_edit_user
+    from inbox.services.users import user_by_email
 
+    changes: dict[str, Any] = {}
+    if role:
+        changes["role"] = role
+    if teams:
+        changes["teams"] = list(teams)
     with unit_of_work() as session:
-        user = user_by_email(session, email)
-        if role:
-            do_set_role(session, user, role)
-        if teams:
-            do_set_teams(session, user, list(teams))
+        user = do_edit_user(session, user_by_email(session, email).id, changes, None)
         click.echo(f"{user.email}: {user.role}, teams {', '.join(t.name for t in user.teams)}")
 
 
@@ -148,11 +150,12 @@ def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
 def users_deactivate(email: str) -> None:
     """No more sign-in for EMAIL: its tokens are revoked and its open desks closed."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_deactivate_user, user_by_email
+    from inbox.services.team_admin import do_edit_user
+    from inbox.services.users import user_by_email
 
     with unit_of_work() as session:
-        user = user_by_email(session, email)
-        do_deactivate_user(session, user)
+        user = do_edit_user(session, user_by_email(session, email).id, {"is_active": False},
+                            None)
         click.echo(f"deactivated {user.email}")
 
 
@@ -186,6 +189,108 @@ def tokens_create(email: str, name: str) -> None:
     with unit_of_work() as session:
         token = do_create_token(session, user_by_email(session, email), name)
     click.echo(token)
+
+
+@tokens.command("list")
+@click.option("--email", help="Only this user's tokens.")
+def tokens_list(email: str | None) -> None:
+    """Tokens by prefix: id, prefix, name, user, created, last used, revoked."""
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import token_view, tokens_of
+    from inbox.services.users import user_by_email
+
+    with unit_of_work(read_only=True) as session:
+        owner = user_by_email(session, email) if email else None
+        for row in tokens_of(session, owner):
+            view = token_view(row)
+            click.echo("\t".join(str(view[k] or "-") for k in (
+                "id", "prefix", "name", "user_email", "created_at", "last_used_at",
+                "revoked_at")))
+
+
+@tokens.command("revoke-id")
+@click.argument("token_id", type=int)
+@service_errors_as_usage
+def tokens_revoke_id(token_id: int) -> None:
+    """Revoke the token with this id (see `inbox tokens list`)."""
+    from inbox.models import ApiToken
+    from inbox.services import unit_of_work
+    from inbox.services.errors import NotFound
+    from inbox.services.users import do_revoke_token_row
+
+    with unit_of_work() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"token {token_id} not found")
+        do_revoke_token_row(session, row)
+    click.echo("revoked", err=True)
+
+
+@main.group()
+def teams() -> None:
+    """Teams of agents; queues are given to teams."""
+
+
+@teams.command("add")
+@click.argument("name")
+@service_errors_as_usage
+def teams_add(name: str) -> None:
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import do_create_team
+
+    with unit_of_work() as session:
+        click.echo(do_create_team(session, name, None).id)
+
+
+@teams.command("list")
+def teams_list() -> None:
+    """id, name, members, default."""
+    from sqlalchemy import select
+
+    from inbox.models import Team
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import team_view
+
+    with unit_of_work(read_only=True) as session:
+        for team in session.scalars(select(Team).order_by(Team.name)):
+            view = team_view(session, team)
+            click.echo(f"{view['id']}\t{view['name']}\t{view['members']} members"
+                       + ("\tdefault" if view["is_default"] else ""))
+
+
+@main.group()
+def queues() -> None:
+    """Queues of cases and the teams that work them."""
+
+
+@queues.command("add")
+@click.argument("name")
+@click.option("--team", "teams", multiple=True, help="A team that works it; repeatable.")
+@click.option("--mode", type=click.Choice(["pull", "push"]), default="pull", show_default=True)
+@service_errors_as_usage
+def queues_add(name: str, teams: tuple[str, ...], mode: str) -> None:
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import do_create_queue
+
+    with unit_of_work() as session:
+        click.echo(do_create_queue(session, {"name": name, "teams": list(teams),
+                                             "mode": mode}, None).id)
+
+
+@queues.command("list")
+def queues_list() -> None:
+    """id, name, mode, teams."""
+    from sqlalchemy import select
+
+    from inbox.models import Queue
+    from inbox.services import unit_of_work
+    from inbox.services.team_admin import queue_view
+
+    with unit_of_work(read_only=True) as session:
+        for queue in session.scalars(select(Queue).order_by(Queue.name)):
+            view = queue_view(queue)
+            click.echo(f"{view['id']}\t{view['name']}\t{view['mode']}\t"
+                       + (", ".join(view["teams"]) or "(default team)"))
 
 
 @main.group()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from inbox.models import ApiToken, Queue, Skill, Team, User, utcnow
+from inbox.models import ApiToken, Queue, Skill, Team, User
 from inbox.models.people import user_teams
 from inbox.realtime.publish import publish_access_change
 from inbox.services.audit import MASKED, differences, record_change
@@ -21,6 +21,7 @@ from inbox.services.users import (
     do_add_user,
     do_create_token,
     do_deactivate_user,
+    do_revoke_token_row,
     do_set_role,
     do_set_teams,
     team_by_name,
@@ -266,8 +267,7 @@ def do_revoke_token_by_id(session: Session, token_id: int, actor: User) -> ApiTo
     if row is None or (row.user_id != actor.id and actor.role != "admin"):
         raise NotFound(f"token {token_id} not found")
     if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        publish_access_change(session, disconnect_tokens=[row.id])
+        do_revoke_token_row(session, row)
         record_change(session, actor, "token.revoke", "token", row.id,
                       {"name": [row.name, row.name], "user": [row.user.email, row.user.email]})
     return row

@@ -128,7 +128,12 @@ def do_revoke_token(session: Session, token: str) -> None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None:
         raise NotFound("no such token")
-    row.revoked_at = utcnow()
+    do_revoke_token_row(session, row)
+
+
+def do_revoke_token_row(session: Session, row: ApiToken) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
     publish_access_change(session, disconnect_tokens=[row.id])
 
 

@@ -119,3 +119,18 @@ def test_channels_add_prints_urls_on_the_port_inbox_run_serves(runtime: Any) -> 
     channel_id, url = added.stdout.split()
     assert url == "http://127.0.0.1:5123/webhooks/email/mailgun"
     assert f"http://127.0.0.1:5123/webhooks/email/raw/{channel_id}" in added.stderr
+
+
+def test_teams_queues_and_tokens_from_the_command_line(runtime: Any) -> None:
+    assert inbox(runtime, "teams", "add", "Billing").returncode == 0
+    assert inbox(runtime, "users", "add", "eve@example.com", "--role", "agent",
+                 "--team", "Billing").returncode == 0
+    assert inbox(runtime, "queues", "add", "Invoices", "--team", "Billing").returncode == 0
+    assert "Invoices\tpull\tBilling" in inbox(runtime, "queues", "list").stdout
+    assert "\tBilling\t1 members" in inbox(runtime, "teams", "list").stdout
+    token = inbox(runtime, "tokens", "create", "eve@example.com", "--name", "crm").stdout.strip()
+    [line] = inbox(runtime, "tokens", "list", "--email", "eve@example.com").stdout.splitlines()
+    token_id, prefix, name = line.split("\t")[:3]
+    assert token.startswith(prefix) and name == "crm" and line.endswith("\t-")
+    assert inbox(runtime, "tokens", "revoke-id", token_id).returncode == 0
+    assert not inbox(runtime, "tokens", "list").stdout.splitlines()[0].endswith("\t-")
