@@ -37,7 +37,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--demo", is_flag=True, help="Also send simulated deliveries at a gentle rate.")
+@click.option("--demo", is_flag=True, help="Also send simulated deliveries at a gentle rate, "
+              "and send replies to a local sandbox platform (docs/sandbox.md).")
 def run(host: str, port: int, demo: bool) -> None:
     """Everything in one process group: migrations, backends, web, worker, cron."""
     from inbox.launcher import run_all
@@ -289,6 +290,30 @@ def simulate(url: str | None, rate: float, duration: float, seed: int | None) ->
     report = run_simulation(url or current().settings.public_url, rate=rate,
                             duration=duration, seed=seed)
     click.echo(report.summary())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int, help="0: any free port.")
+@click.option("--smtp-port", default=2525, show_default=True, type=int, help="0: any free port.")
+@click.option("--service-url", default=None, help="Where customers answer (default: "
+              "INBOX_PUBLIC_URL).")
+@click.option("--answer-share", default=0.5, show_default=True, type=float,
+              envvar="INBOX_SANDBOX_ANSWER_SHARE", help="Of the replies, how many customers "
+              "answer (0 to 1).")
+@click.option("--answer-delay", default="4-10", show_default=True,
+              envvar="INBOX_SANDBOX_ANSWER_DELAY", help="Seconds before an answer: S or MIN-MAX.")
+def sandbox(host: str, port: int, smtp_port: int, service_url: str | None, answer_share: float,
+            answer_delay: str) -> None:
+    """A local stand-in for the platforms replies go to; connects the demo channels to it."""
+    from inbox.sandbox.customers import AnswerPolicy
+    from inbox.sandbox.process import parse_delay, serve
+
+    try:
+        policy = AnswerPolicy(share=answer_share, delay=parse_delay(answer_delay))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    sys.exit(serve(host, port, smtp_port, service_url, policy))
 
 
 if __name__ == "__main__":

@@ -170,6 +170,23 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
     return ["  (users were created with `inbox users add`; no demo logins here)"]
 
 
+def _add_demo_sandbox(host: str, port: int, env: dict[str, str], children: list[Any]) -> str:
+    """A sandbox child the demo channels send to (docs/sandbox.md); every child's
+    environment points the platforms at it. Returns its URL."""
+    from inbox.channels.senders.destinations import ALLOW_VARIABLE
+    from inbox.sandbox.platform import local_host
+    from inbox.sandbox.process import free_port, sandbox_environment
+    from inbox.supervisor import Child
+
+    sandbox_port = free_port(host, preferred=port + 1)
+    smtp_port = free_port(host)
+    env.update(sandbox_environment(host, sandbox_port, smtp_port, env.get(ALLOW_VARIABLE)))
+    children.append(Child("sandbox", ["sandbox", "--host", host, "--port", str(sandbox_port),
+                                      "--smtp-port", str(smtp_port),
+                                      "--service-url", f"http://{local_host(host)}:{port}"], env))
+    return f"http://{local_host(host)}:{sandbox_port}"
+
+
 def run_all(host: str, port: int, demo: bool) -> int:
     from inbox import migrate, runtime
     from inbox.supervisor import Child, Supervisor
@@ -193,6 +210,8 @@ def run_all(host: str, port: int, demo: bool) -> int:
         Child("cron", ["cron"], env),
     ]
     if demo:
+        sandbox_url = _add_demo_sandbox(host, port, env, children)
+        how_to_log_in += ["", f"Replies go to the sandbox platform: {sandbox_url}/"]
         children.append(Child("simulator", ["simulate", "--url", f"http://{host}:{port}",
                                             "--rate", "0.5", "--duration", "0"], env))
     supervisor = Supervisor(children)
