@@ -14,6 +14,7 @@ import click
 log = logging.getLogger("inbox")
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
+SERVED_URL_FILE = "served-url"  # also read by inbox.config
 
 
 def _logging() -> None:
@@ -170,6 +171,12 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
     return ["  (users were created with `inbox users add`; no demo logins here)"]
 
 
+def remember_served_url(instance_path: Path, url: str) -> None:
+    """Where `inbox run` serves, for admin commands run beside it (`inbox channels add`
+    prints webhook URLs on that port unless INBOX_PUBLIC_URL says otherwise)."""
+    (instance_path / SERVED_URL_FILE).write_text(url + "\n")
+
+
 def _add_demo_sandbox(host: str, port: int, env: dict[str, str], children: list[Any]) -> str:
     """A sandbox child the demo channels send to (docs/sandbox.md); every child's
     environment points the platforms at it. Returns its URL."""
@@ -192,13 +199,15 @@ def run_all(host: str, port: int, demo: bool) -> int:
     from inbox.supervisor import Child, Supervisor
 
     _logging()
-    rt = runtime.start({"public_url": f"http://{host}:{port}"})
+    public_url = (os.environ.get("INBOX_PUBLIC_URL") or f"http://{host}:{port}").rstrip("/")
+    rt = runtime.start({"public_url": public_url})
+    remember_served_url(rt.settings.instance_path, public_url)
     migrate.upgrade(rt.settings.database_url)
     env = dict(os.environ)
     env.update(
         REDIS_URL=rt.redis_url,  # starts the embedded Redis here, owned by this process
         INBOX_INSTANCE_PATH=str(rt.settings.instance_path),
-        INBOX_PUBLIC_URL=f"http://{host}:{port}",
+        INBOX_PUBLIC_URL=public_url,
     )
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = rt.settings.database_url

@@ -5,6 +5,7 @@ one), `Sandbox` runs it in-process (tests)."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import threading
@@ -112,6 +113,9 @@ def serve(host: str, port: int, smtp_port: int, service_url: str | None,
     service = (service_url or settings.public_url).rstrip("/")
     sandbox = Sandbox(host=host, port=port, smtp_port=smtp_port, service_url=service,
                       public_url=settings.public_url, policy=policy)
+    # The generic reply URL is checked against the outbound policy as it is saved.
+    allowed = sandbox.environment(os.environ.get(ALLOW_VARIABLE))[ALLOW_VARIABLE]
+    os.environ[ALLOW_VARIABLE] = allowed
     with unit_of_work() as session:
         connected = do_connect_demo_channels(session, sandbox.url)
         names = [channel.name for channel in connected]

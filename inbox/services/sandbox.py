@@ -4,11 +4,14 @@ sandbox when it starts, so a sandbox on a new port is connected again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import Channel
 from inbox.sandbox.credentials import connection
+from inbox.services.channels import do_edit_channel
 from inbox.services.workspace import DEMO_CHANNELS
 
 
@@ -23,15 +26,18 @@ def demo_channels(session: Session) -> list[Channel]:
 
 
 def do_connect_demo_channels(session: Session, sandbox_url: str) -> list[Channel]:
-    """Point every demo channel's replies at the sandbox; returns the channels changed."""
+    """Point every demo channel's replies at the sandbox, as an admin edit (validated and
+    recorded, with no actor); returns the channels changed. The sandbox's own address
+    must be allowed as an outbound destination (INBOX_OUTBOUND_ALLOW) for the reply URL."""
     changed = []
     for channel in demo_channels(session):
-        secrets, settings = connection(channel.kind, channel.id, sandbox_url)
-        # New dicts: the sealed JSON column notices assignment, not mutation in place.
-        new_secrets = {**(channel.secrets or {}), **secrets}
-        new_settings = {**(channel.settings or {}), **settings}
-        if new_secrets != (channel.secrets or {}) or new_settings != (channel.settings or {}):
-            channel.secrets, channel.settings = new_secrets, new_settings
-            changed.append(channel)
+        credentials, settings = connection(channel.kind, channel.id, sandbox_url)
+        changes: dict[str, Any] = {}
+        if any((channel.secrets or {}).get(k) != v for k, v in credentials.items()):
+            changes["credentials"] = credentials
+        if any((channel.settings or {}).get(k) != v for k, v in settings.items()):
+            changes["settings"] = settings
+        if changes:
+            changed.append(do_edit_channel(session, channel.id, changes))
     session.flush()
     return changed

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from inbox.models import Channel, Message
+from inbox.models import AdminChange, Channel, Message
 from inbox.sandbox import AnswerPolicy, Sandbox
 from inbox.sandbox.credentials import generic_reply_url
 from inbox.services import unit_of_work
@@ -28,8 +28,9 @@ MARCUS = PERSONAS[1]
 
 
 def test_the_demo_channels_get_credentials_and_settings_that_point_at_the_sandbox(
-    runtime: Any,
+    runtime: Any, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("INBOX_OUTBOUND_ALLOW", "127.0.0.1:5001")
     with unit_of_work() as session:
         do_create_demo_workspace(session)
     own = connect_channel("x", "42", name="@RealBrand", secrets={"bearer_token": "real"})
@@ -48,6 +49,10 @@ def test_the_demo_channels_get_credentials_and_settings_that_point_at_the_sandbo
         assert generic.secrets["signing_secret"]  # the inbound secret stays
         assert channels["own"].secrets == {"signing_secret": "test-channel-secret",
                                            "bearer_token": "real"}
+        edits = list(session.scalars(select(AdminChange)
+                                     .where(AdminChange.action == "channel.edit")))
+        assert len(edits) == 5 and all("sandbox" not in json.dumps(edit.changes.get("credentials"))
+                   for edit in edits)  # recorded as admin changes, credentials masked
         assert do_connect_demo_channels(session, "http://127.0.0.1:5001") == []
 
 
