@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from inbox.channels.base import InboundRequest
 from inbox.channels.generic import verify_inbox_signature
 from inbox.models import AdminChange, Delivery, Message
+from inbox.sandbox import Reply, SandboxPlatform
 from inbox.services import unit_of_work
 from inbox.services.ingest import drain
-from tests.fakes.platform import FakePlatform, Reply
 from tests.integration.test_outbound import run_outbound
 from tests.signing import generic_headers, meta_headers
 
@@ -27,8 +27,8 @@ COMMENT_ID = "913374650012345_1203948576"
 
 
 @pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlatform]:
-    with FakePlatform() as fake:
+def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxPlatform]:
+    with SandboxPlatform() as fake:
         monkeypatch.setenv("INBOX_META_API_URL", fake.url + "/v21.0")
         yield fake
 
@@ -60,7 +60,7 @@ def claim_and_reply(agent: Any, text: str) -> None:
 
 def test_a_generic_source_connected_by_api_gets_its_signed_reply(
         runtime: Any, client: Any, api_as: Any, admin_ada: Any, agent_alice: Any,
-        platform: FakePlatform) -> None:
+        platform: SandboxPlatform) -> None:
     admin, agent = api_as(admin_ada), api_as(agent_alice)
     setup_team(admin, agent)
     created = admin.post("/api/v1/channels", json={
@@ -88,7 +88,7 @@ def test_a_generic_source_connected_by_api_gets_its_signed_reply(
 
 def test_a_facebook_page_needs_its_token_to_send_and_then_replies(
         runtime: Any, client: Any, api_as: Any, admin_ada: Any, agent_alice: Any,
-        platform: FakePlatform) -> None:
+        platform: SandboxPlatform) -> None:
     admin, agent = api_as(admin_ada), api_as(agent_alice)
     setup_team(admin, agent)
     created = admin.post("/api/v1/channels", json={"kind": "facebook", "name": "Brand page",
