@@ -164,8 +164,8 @@ def create_workspace(desks: int, readers: int = 8, observers: int = 1) -> Worksp
     channel routed to the probe queue by a rule; agents with API tokens."""
     from inbox.models import Channel, Queue
     from inbox.runtime import unit_of_work
-    from inbox.services.rules import do_create_rule
-    from inbox.services.users import do_add_user, do_create_token, team_by_name
+    from inbox.services.admin.users import do_add_user, do_create_token, team_by_name
+    from inbox.services.routing.rules import do_create_rule
 
     with unit_of_work() as session:
         queues = {}

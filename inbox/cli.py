@@ -111,7 +111,7 @@ def users_add(
     import secrets
 
     from inbox.services import unit_of_work
-    from inbox.services.users import do_add_user
+    from inbox.services.admin.users import do_add_user
 
     generated = password is None
     password = password or secrets.token_urlsafe(12)
@@ -131,7 +131,7 @@ def users_add(
 def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
     """Change a user's role or teams; their open desks follow at once."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_role, do_set_teams, user_by_email
+    from inbox.services.admin.users import do_set_role, do_set_teams, user_by_email
 
     with unit_of_work() as session:
         user = user_by_email(session, email)
@@ -148,7 +148,7 @@ def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
 def users_deactivate(email: str) -> None:
     """No more sign-in for EMAIL: its tokens are revoked and its open desks closed."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_deactivate_user, user_by_email
+    from inbox.services.admin.users import do_deactivate_user, user_by_email
 
     with unit_of_work() as session:
         user = user_by_email(session, email)
@@ -167,7 +167,7 @@ def tokens() -> None:
 def tokens_revoke(token: str) -> None:
     """Revoke TOKEN; connections it opened are closed."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_revoke_token
+    from inbox.services.admin.users import do_revoke_token
 
     with unit_of_work() as session:
         do_revoke_token(session, token)
@@ -181,7 +181,7 @@ def tokens_revoke(token: str) -> None:
 def tokens_create(email: str, name: str) -> None:
     """Print a new API token for EMAIL, alone on standard output (shown once)."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_create_token, user_by_email
+    from inbox.services.admin.users import do_create_token, user_by_email
 
     with unit_of_work() as session:
         token = do_create_token(session, user_by_email(session, email), name)
@@ -204,7 +204,7 @@ def channels_add(kind: str, name: str, external_id: str | None, secret: str | No
     """Connect a channel; prints its id, then its webhook URL."""
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_add_channel, webhook_url
+    from inbox.services.admin.channels import do_add_channel, webhook_url
 
     with unit_of_work() as session:
         channel = do_add_channel(session, kind, name, external_id=external_id, secret=secret)
@@ -227,8 +227,8 @@ def deliveries_replay(ids: tuple[int, ...], failed: bool) -> None:
     """Re-run stored deliveries through ingestion, here and now."""
     from inbox.models import Delivery
     from inbox.services import unit_of_work
-    from inbox.services.deliveries import do_mark_for_replay
-    from inbox.services.ingest import ingest_now
+    from inbox.services.ingest.deliveries import do_mark_for_replay
+    from inbox.services.ingest.drain import ingest_now
 
     with unit_of_work() as session:
         chosen = do_mark_for_replay(session, list(ids), failed=failed)

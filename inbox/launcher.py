@@ -98,7 +98,7 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
 
     from inbox import runtime
     from inbox.outage import outage_of
-    from inbox.services.ingest_trigger import request_drain
+    from inbox.services.ingest.trigger import request_drain
     from workers.healing import HealingWorker, run_healing_worker
     from workers.queues import ALL, INGEST
 
@@ -106,7 +106,7 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     rt = runtime.start()
     names = queues or list(ALL)
     if INGEST in names:
-        from inbox.services.enrichment import warm_up
+        from inbox.services.ingest.enrichment import warm_up
 
         warm_up()  # the models load now, not while the first customer's message waits
     database = outage_of("the database")
@@ -149,8 +149,8 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
     """Create the demo workspace on first run; return the lines telling how to log in."""
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.channels import webhook_url
-    from inbox.services.workspace import do_create_demo_workspace, workspace_is_empty
+    from inbox.services.admin.channels import webhook_url
+    from inbox.services.admin.workspace import do_create_demo_workspace, workspace_is_empty
 
     logins_file = instance_path / DEMO_LOGINS_FILE
     with unit_of_work() as session:

@@ -18,8 +18,8 @@ def _job_id() -> str:
 
 def drain_deliveries() -> int:
     """Ingest everything pending; ask for a second worker when a batch comes back full."""
-    from inbox.services.ingest import drain
-    from inbox.services.ingest_trigger import request_drain
+    from inbox.services.ingest.drain import drain
+    from inbox.services.ingest.trigger import request_drain
 
     taken = drain(on_full_batch=request_drain)  # once: the flag holds until a job starts
     log.info("job %s ingested %d deliveries", _job_id(), taken)
@@ -29,8 +29,8 @@ def drain_deliveries() -> int:
 def sweep_unprocessed_deliveries() -> int:
     """Re-trigger ingestion for deliveries whose job was lost (killed worker, flushed Redis)."""
     from inbox.runtime import unit_of_work
-    from inbox.services.deliveries import pending_older_than
-    from inbox.services.ingest_trigger import request_drain
+    from inbox.services.ingest.deliveries import pending_older_than
+    from inbox.services.ingest.trigger import request_drain
 
     with unit_of_work() as session:
         stuck = pending_older_than(session, SWEEP_AFTER_SECONDS)
@@ -43,7 +43,7 @@ def sweep_unprocessed_deliveries() -> int:
 
 def sweep_sla() -> int:
     """Raise SLA warnings and apply breach actions for what is due."""
-    from inbox.services.sla_sweep import sweep
+    from inbox.services.sla.sweep import sweep
 
     changed = sweep()
     if changed:
@@ -53,14 +53,14 @@ def sweep_sla() -> int:
 
 def dispatch_offers() -> int:
     """Push mode: expire stale offers and offer waiting cases to agents."""
-    from inbox.services.offers import dispatch
+    from inbox.services.cases.offers import dispatch
 
     return dispatch()
 
 
 def send_message(message_id: int) -> str:
     """Send one outbound message through its channel; a retry schedules its own job."""
-    from inbox.services.outbound import send
+    from inbox.services.sending.outbound import send
 
     outcome = send(message_id)
     log.info("job %s: message %s %s", _job_id(), message_id, outcome)
@@ -69,6 +69,6 @@ def send_message(message_id: int) -> str:
 
 def sweep_outbound() -> dict[str, int]:
     """Outbound messages whose job was lost or cut short."""
-    from inbox.services.outbound import sweep_stuck
+    from inbox.services.sending.outbound import sweep_stuck
 
     return sweep_stuck()

@@ -21,10 +21,10 @@ from inbox.schemas.admin import (
 )
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
-from inbox.services.channels import do_add_channel, webhook_url
-from inbox.services.deliveries import do_mark_for_replay, get_delivery, list_deliveries
+from inbox.services.admin.channels import do_add_channel, webhook_url
 from inbox.services.followups import after_commit
-from inbox.services.ingest_trigger import request_drain
+from inbox.services.ingest.deliveries import do_mark_for_replay, get_delivery, list_deliveries
+from inbox.services.ingest.trigger import request_drain
 
 blp = protected_blueprint("admin", __name__, "Channels and raw deliveries")
 

@@ -17,8 +17,9 @@ from inbox.schemas.cases import (
     ResolveIn,
     TransferIn,
 )
-from inbox.services import case_actions, unit_of_work
-from inbox.services.case_queries import case_detail, list_cases
+from inbox.services import unit_of_work
+from inbox.services.cases import actions as case_actions
+from inbox.services.cases.queries import case_detail, list_cases
 
 blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
 

@@ -9,8 +9,9 @@ from marshmallow import Schema, fields, validate
 from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut, MessageOut
-from inbox.services import listening, unit_of_work
+from inbox.services import unit_of_work
 from inbox.services.access import require_role
+from inbox.services.ingest import listening
 
 blp = protected_blueprint("listening", __name__, "Watch list and the monitored stream")
 

@@ -16,7 +16,7 @@ from inbox.schemas.replies import (
     NoteOut,
     ReplyIn,
 )
-from inbox.services import canned, outbound, replies
+from inbox.services.sending import canned, outbound, replies
 
 blp = protected_blueprint("replies", __name__, "Replies, notes and canned responses")
 

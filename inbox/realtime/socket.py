@@ -20,10 +20,10 @@ from inbox.realtime.reach import AccessAwareRedisManager
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
 from inbox.services.access import visible_queue_ids
+from inbox.services.admin.users import active_token
+from inbox.services.cases.presence import agent_connected, agent_disconnected
+from inbox.services.cases.viewing import do_close_case, do_open_case, do_set_typing
 from inbox.services.errors import NotFound, ServiceError
-from inbox.services.presence import agent_connected, agent_disconnected
-from inbox.services.users import active_token
-from inbox.services.viewing import do_close_case, do_open_case, do_set_typing
 
 socketio = SocketIO()
 

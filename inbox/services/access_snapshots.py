@@ -190,7 +190,7 @@ def _snapshot_of(key: str, load: Callable[[Session], tuple[User, int | None] | N
 
 def user_for_token(token: str) -> User | None:
     """The active user behind an API token, or None (unknown, revoked, deactivated)."""
-    from inbox.services.users import active_token
+    from inbox.services.admin.users import active_token
 
     def load(session: Session) -> tuple[User, int | None] | None:
         row = active_token(session, token)

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from inbox.services import canned
+from inbox.services.sending import canned
 from tests.browser.conftest import X_CUSTOMER_ID
 from tests.browser.desk import case_whose_subject_has, post_x_mention, wait_for
 from tests.fakes.conversations import connect_channel, seed_conversation

@@ -14,8 +14,8 @@ from inbox.channels.senders.limits import contact_details, weighted_length
 from inbox.models import Case, CaseEvent, Message
 from inbox.models import Queue as InboxQueue
 from inbox.services import unit_of_work
-from inbox.services.canned import render, template_context
-from inbox.services.replies import find_mentions
+from inbox.services.sending.canned import render, template_context
+from inbox.services.sending.replies import find_mentions
 from tests.conftest import make_user
 from tests.factories import make_queue
 from tests.fakes.conversations import Seeded, connect_channel, seed_conversation

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 
 from inbox.models import Case, Channel, Delivery, Message
 from inbox.services import unit_of_work
-from inbox.services.ingest import drain
-from inbox.services.workspace import do_create_demo_workspace
+from inbox.services.admin.workspace import do_create_demo_workspace
+from inbox.services.ingest.drain import drain
 from inbox.simulator import plan, run_simulation
 from tests.conftest import LiveServer, process_env
 

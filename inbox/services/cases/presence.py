@@ -8,9 +8,9 @@ from inbox.models import PRESENCE, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room
 from inbox.runtime import current, unit_of_work
+from inbox.services.cases.offer_trigger import request_dispatch
+from inbox.services.cases.offers import do_withdraw_offers
 from inbox.services.errors import NotFound, ValidationFailed
-from inbox.services.offer_trigger import request_dispatch
-from inbox.services.offers import do_withdraw_offers
 
 
 def do_set_presence(session: Session, user_id: int, presence: str) -> User:

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Case, Queue, User
 from inbox.runtime import unit_of_work
-from inbox.services import cases
 from inbox.services.access import access_case, can_see_case
+from inbox.services.cases import states as cases
 from inbox.services.errors import Forbidden, ValidationFailed
 
 

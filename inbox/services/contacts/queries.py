@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Case, Channel, Contact, Message, User
 from inbox.services.access import visible_queue_ids
-from inbox.services.case_queries import contact_card
+from inbox.services.cases.queries import contact_card
 from inbox.services.errors import NotFound
 
 TIMELINE_LIMIT = 200

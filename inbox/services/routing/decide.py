@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import BusinessCalendar, Queue, RoutingRule
-from inbox.services.business_hours import is_open
-from inbox.services.rule_engine import RoutingDecision, RoutingFacts, RuleView, evaluate
+from inbox.services.routing.engine import RoutingDecision, RoutingFacts, RuleView, evaluate
+from inbox.services.sla.business_hours import is_open
 
 # Where a case goes when no rule names a queue: by channel kind, then any queue.
 FALLBACK_QUEUE_BY_KIND = {

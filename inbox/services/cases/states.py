@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from inbox.models import Case, CaseEvent, User, utcnow
 from inbox.realtime.publish import pending_events, publish, publish_access_change
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
-from inbox.services import sla
+from inbox.services.cases.offer_trigger import request_dispatch
 from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
-from inbox.services.offer_trigger import request_dispatch
+from inbox.services.sla import clocks as sla
 
 OPEN = frozenset({"new", "queued", "assigned", "pending"})
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox.models import BusinessCalendar, Channel, Queue, SlaPolicy, User, WatchTerm
-from inbox.services.rules import do_create_rule
-from inbox.services.users import default_team, do_add_user
+from inbox.services.admin.users import default_team, do_add_user
+from inbox.services.routing.rules import do_create_rule
 
 DEMO_QUEUES = (
     ("Priority social", "Angry or influential authors in public: answer first"),

@@ -14,8 +14,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
-from inbox.services import cases as case_states
 from inbox.services.access import access_queue, visible_queue_ids
+from inbox.services.cases import states as case_states
 
 QUEUE_ORDER = (Case.priority.asc(), Case.sla_due_at.asc().nulls_last(), Case.id.asc())
 CANDIDATES = 50  # how deep next-case looks for one this agent may take

@@ -21,10 +21,10 @@ from inbox.channels.base import InboundRequest, ProviderSecrets, VerificationFai
 from inbox.channels.registry import CHANNEL_ADDRESSED, adapter_for
 from inbox.models import Channel, Delivery, utcnow
 from inbox.runtime import current, unit_of_work
-from inbox.services.batching import GroupCommit
 from inbox.services.dbutil import insert_many_returning_ids
 from inbox.services.errors import NotFound, ServiceError, ValidationFailed
-from inbox.services.ingest_trigger import request_drain_after_store
+from inbox.services.ingest.batching import GroupCommit
+from inbox.services.ingest.trigger import request_drain_after_store
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def _insert_deliveries(rows: Sequence[dict[str, Any]]) -> list[int | SQLAlchemyE
     return ids
 
 
-# Concurrent requests of this process share one INSERT (see inbox.services.batching).
+# Concurrent requests of this process share one INSERT (see inbox.services.ingest.batching).
 _STORE: GroupCommit[dict[str, Any], int | SQLAlchemyError] = GroupCommit(_insert_deliveries)
 
 

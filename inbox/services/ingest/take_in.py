@@ -28,18 +28,18 @@ from inbox.channels.base import NormalizedMessage
 from inbox.models import Case, Channel, ConversationThread, Message, utcnow
 from inbox.realtime.publish import publish
 from inbox.runtime import current, unit_of_work
-from inbox.services import cases as case_states
-from inbox.services import sla
-from inbox.services.contacts import ContactFacts, resolve_contacts
+from inbox.services.cases import states as case_states
+from inbox.services.contacts.identities import ContactFacts, resolve_contacts
 from inbox.services.dbutil import (
     commit_without_waiting_for_disk,
     insert_ignore_many,
     update_many,
     upsert_and_lock_many,
 )
-from inbox.services.enrichment import Enrichment, enrich
-from inbox.services.routing import RoutingTable, decide, in_business_hours, resolve_queue
-from inbox.services.rule_engine import RoutingDecision, RoutingFacts
+from inbox.services.ingest.enrichment import Enrichment, enrich
+from inbox.services.routing.decide import RoutingTable, decide, in_business_hours, resolve_queue
+from inbox.services.routing.engine import RoutingDecision, RoutingFacts
+from inbox.services.sla import clocks as sla
 
 
 class MessageOutcome(enum.Enum):
@@ -533,7 +533,9 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
     for arrival in working:
         if arrival.outcome is MessageOutcome.NEW_CASE and arrival.decision is not None \
                 and arrival.decision.acknowledgement:
-            from inbox.services.acknowledgements import do_acknowledge  # it builds on replies
+            from inbox.services.sending.acknowledgements import (
+                do_acknowledge,  # it builds on replies
+            )
 
             assert arrival.case is not None
             do_acknowledge(session, arrival.case, arrival.decision.acknowledgement)

@@ -25,11 +25,11 @@ from inbox.channels.registry import adapter_for
 from inbox.models import Channel, Delivery, WatchTerm, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
-from inbox.services.channels import channel_for
-from inbox.services.conversations import Arrival, take_in_messages
+from inbox.services.admin.channels import channel_for
 from inbox.services.dbutil import update_many
-from inbox.services.ingest_trigger import drain_started, request_drain
-from inbox.services.routing import RoutingTable, load_routing_table
+from inbox.services.ingest.take_in import Arrival, take_in_messages
+from inbox.services.ingest.trigger import drain_started, request_drain
+from inbox.services.routing.decide import RoutingTable, load_routing_table
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import BusinessCalendar, SlaPolicy
-from inbox.services.business_hours import DAYS
 from inbox.services.errors import NotFound, ValidationFailed
-from inbox.services.sla import TARGETS, recompute_open_cases
+from inbox.services.sla.business_hours import DAYS
+from inbox.services.sla.clocks import TARGETS, recompute_open_cases
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 BREACH_ACTIONS = ("escalate", "raise_priority", "move_queue", "notify")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import OPEN_STATUSES, Case, SlaPolicy
-from inbox.services.business_hours import add_business_seconds
+from inbox.services.sla.business_hours import add_business_seconds
 
 TARGETS = ("first_response", "next_response", "resolution")
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox.models import RoutingRule, RoutingRuleRevision, User
-from inbox.services.enrichment import enrich
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
-from inbox.services.routing import load_routing_table, resolve_queue
-from inbox.services.rule_engine import LEAVES, RoutingFacts, RuleView, evaluate
+from inbox.services.ingest.enrichment import enrich
+from inbox.services.routing.decide import load_routing_table, resolve_queue
+from inbox.services.routing.engine import LEAVES, RoutingFacts, RuleView, evaluate
 
 RANGE_LEAVES = {"sentiment", "influence", "followers"}
 BOOL_LEAVES = {"verified", "business_hours"}

@@ -14,11 +14,16 @@ from inbox.channels.senders import sender_for
 from inbox.channels.senders.limits import over_limit
 from inbox.models import Case, Channel, Contact, Message, utcnow
 from inbox.realtime.publish import publish
-from inbox.services import canned, outbound
-from inbox.services import cases as case_states
-from inbox.services.conversations import message_payload
+from inbox.services.cases import states as case_states
 from inbox.services.errors import ValidationFailed
-from inbox.services.replies import _reply_kind, _send_context, default_visibility, newest_inbound
+from inbox.services.ingest.take_in import message_payload
+from inbox.services.sending import canned, outbound
+from inbox.services.sending.replies import (
+    _reply_kind,
+    _send_context,
+    default_visibility,
+    newest_inbound,
+)
 
 log = logging.getLogger(__name__)
 

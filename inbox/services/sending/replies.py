@@ -4,7 +4,7 @@ A reply is checked completely before anything is stored (check_reply): the case 
 and not held by someone else, the channel can send that visibility, the text fits the
 platform, and a public reply carries no contact details unless confirmed. do_reply then
 claims an unassigned queued case for the replier, stores the outbound message as
-"pending" and, after commit, enqueues the send job (inbox/services/outbound.py).
+"pending" and, after commit, enqueues the send job (inbox/services/sending/outbound.py).
 
 Notes are case events of kind "note"; @mentions notify the mentioned users who can see
 the case (note.mention to agent:<id>).
@@ -37,11 +37,11 @@ from inbox.models import (
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import agent_room
 from inbox.runtime import unit_of_work
-from inbox.services import cases as case_states
-from inbox.services import outbound
 from inbox.services.access import access_case, can_see_case
-from inbox.services.conversations import message_payload
+from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, ValidationFailed
+from inbox.services.ingest.take_in import message_payload
+from inbox.services.sending import outbound
 
 PRIVATE_KINDS = frozenset({"email", "voice"})  # channel kinds whose replies are private
 MAX_NOTE_LENGTH = 10_000

@@ -17,7 +17,7 @@ from inbox.models import OPEN_STATUSES, Case, Queue, SlaPolicy, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room, queue_room
 from inbox.runtime import unit_of_work
-from inbox.services import cases as case_states
+from inbox.services.cases import states as case_states
 
 log = logging.getLogger(__name__)
 

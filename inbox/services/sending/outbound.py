@@ -31,11 +31,11 @@ from inbox.channels.senders import SendFailed, SendSettings, sender_for
 from inbox.models import Case, Channel, Message, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.runtime import current, unit_of_work
-from inbox.services import cases as case_states
-from inbox.services import sla
 from inbox.services.access import access_case
+from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, NotFound
 from inbox.services.followups import after_commit
+from inbox.services.sla import clocks as sla
 from workers.queues import OUTBOUND
 
 log = logging.getLogger(__name__)

@@ -19,11 +19,11 @@ from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import agent_room
 from inbox.runtime import current
-from inbox.services import cases as case_states
 from inbox.services.access import visible_queue_ids
+from inbox.services.cases import states as case_states
+from inbox.services.cases.offer_trigger import DISPATCH_FLAG, request_dispatch
+from inbox.services.cases.queues import QUEUE_ORDER, agent_load, can_take, free_capacity
 from inbox.services.errors import Conflict, NotFound
-from inbox.services.offer_trigger import DISPATCH_FLAG, request_dispatch
-from inbox.services.queues import QUEUE_ORDER, agent_load, can_take, free_capacity
 
 PER_QUEUE = 100  # cases considered per queue and dispatch
 

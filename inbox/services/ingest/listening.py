@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Case, Channel, Message, User, WatchTerm
 from inbox.realtime.publish import publish
-from inbox.services import cases as case_states
-from inbox.services import sla
+from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
-from inbox.services.routing import load_routing_table, resolve_queue
-from inbox.services.rule_engine import RoutingDecision
+from inbox.services.routing.decide import load_routing_table, resolve_queue
+from inbox.services.routing.engine import RoutingDecision
+from inbox.services.sla import clocks as sla
 
 
 def list_watch_terms(session: Session) -> list[WatchTerm]:

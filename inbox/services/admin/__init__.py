@@ -1,0 +1,1 @@
+"""Administration: users, teams and tokens, channels, the demo workspace."""
