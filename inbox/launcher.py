@@ -97,10 +97,10 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     from sqlalchemy import text
 
     from inbox import runtime
+    from inbox.jobs import ALL, INGEST
     from inbox.outage import outage_of
-    from inbox.services.ingest.trigger import request_drain
+    from inbox.services.ingest.drain import request_drain
     from workers.healing import HealingWorker, run_healing_worker
-    from workers.queues import ALL, INGEST
 
     _logging()
     rt = runtime.start()

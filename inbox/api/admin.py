@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
+from inbox.jobs import after_commit
 from inbox.models import Channel
 from inbox.runtime import current
 from inbox.schemas.admin import (
@@ -22,9 +23,8 @@ from inbox.schemas.admin import (
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
 from inbox.services.admin.channels import do_add_channel, webhook_url
-from inbox.services.followups import after_commit
 from inbox.services.ingest.deliveries import do_mark_for_replay, get_delivery, list_deliveries
-from inbox.services.ingest.trigger import request_drain
+from inbox.services.ingest.drain import request_drain
 
 blp = protected_blueprint("admin", __name__, "Channels and raw deliveries")
 

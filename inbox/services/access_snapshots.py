@@ -29,8 +29,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from inbox.jobs import after_commit
 from inbox.models import ApiToken, Queue, Skill, Team, User
-from inbox.services.followups import after_commit
 
 log = logging.getLogger(__name__)
 

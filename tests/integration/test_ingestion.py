@@ -340,7 +340,7 @@ def test_deliveries_arriving_at_once_are_each_stored_once(app: Any, runtime: Any
     redelivery in the same moment gets the same one, and one drain job is waiting."""
     from rq import Queue
 
-    from workers.queues import INGEST
+    from inbox.jobs import INGEST
 
     make_queue("Email")
     make_channel("email", "Support", external_id="support@acme.example")

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from inbox.channels.base import InboundRequest
 from inbox.channels.generic import verify_inbox_signature
+from inbox.jobs import OUTBOUND
 from inbox.models import Case, CaseEvent, Message
 from inbox.services import unit_of_work
 from inbox.services.ingest.drain import process_batch
@@ -29,7 +30,6 @@ from tests.fakes.conversations import connect_channel, seed_conversation
 from tests.fakes.platform import FakePlatform, Reply
 from tests.fakes.smtp import FakeSmtp
 from tests.signing import generic_headers, meta_headers
-from workers.queues import OUTBOUND
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGE_ID = "104859392837465"

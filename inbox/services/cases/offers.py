@@ -15,13 +15,13 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from inbox.jobs import DEFAULT, job
 from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import agent_room
-from inbox.runtime import current
 from inbox.services.access import visible_queue_ids
 from inbox.services.cases import states as case_states
-from inbox.services.cases.offer_trigger import DISPATCH_FLAG, request_dispatch
+from inbox.services.cases.offer_trigger import DISPATCH_WAITING, request_dispatch
 from inbox.services.cases.queues import QUEUE_ORDER, agent_load, can_take, free_capacity
 from inbox.services.errors import Conflict, NotFound
 
@@ -64,13 +64,14 @@ def _offer(session: Session, case: Case, agent: User, timeout: int) -> CaseOffer
     return offer
 
 
+@job(DEFAULT, result_ttl=30)
 def dispatch() -> int:
     """Expire stale offers, then offer every waiting push-queue case that has none."""
     from inbox.runtime import unit_of_work
 
     made = 0
     with unit_of_work() as session:
-        current().redis.delete(DISPATCH_FLAG)
+        DISPATCH_WAITING.started()
         expire_offers(session)
         queues = session.scalars(select(Queue).where(Queue.mode == "push")).all()
         if not queues:

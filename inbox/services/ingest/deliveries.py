@@ -10,10 +10,9 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -245,12 +244,4 @@ def do_mark_for_replay(session: Session, ids: list[int], *, failed: bool) -> lis
         )
     return sorted(chosen)
 
-
-def pending_older_than(session: Session, seconds: int) -> int:
-    cutoff = utcnow() - timedelta(seconds=seconds)
-    return session.scalar(
-        select(func.count(Delivery.id)).where(
-            Delivery.state == "pending", Delivery.received_at < cutoff
-        )
-    ) or 0
 

@@ -1,6 +1,6 @@
 """Sending outbound messages: pending -> sending -> sent | failed, with retries.
 
-The RQ job (workers.jobs.send_message) calls `send(message_id)`, which works in three
+The RQ job is `send(message_id)` (declared on the outbound queue), which works in three
 steps so that no database transaction is open while a platform is called:
 
 1. take the message: a conditional UPDATE pending -> sending (so two runs of one job
@@ -12,7 +12,7 @@ steps so that no database transaction is open while a platform is called:
    unreachable: 10 s, 30 s, 90 s, 5 min, then failed, honouring Retry-After); or failed
    with the platform's reason (other 4xx). Every change publishes message.updated.
 
-Delayed jobs use RQ's scheduler (Queue.enqueue_in): the worker serving "outbound" must
+A delayed job (a retry) goes through RQ's scheduler: the worker serving "outbound" must
 run with the scheduler on. See docs/sending.md.
 """
 
@@ -28,19 +28,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from inbox.channels.senders import SendFailed, SendSettings, sender_for
+from inbox.jobs import OUTBOUND, current_job_id, enqueue_after_commit, job
 from inbox.models import Case, Channel, Message, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.runtime import current, unit_of_work
 from inbox.services.access import access_case
 from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, NotFound
-from inbox.services.followups import after_commit
 from inbox.services.sla import clocks as sla
-from workers.queues import OUTBOUND
 
 log = logging.getLogger(__name__)
 
-SEND_JOB = "workers.jobs.send_message"
 MAX_ATTEMPTS = 5
 # Wait after attempt n (1-based) failed transiently, unless the platform says otherwise;
 # the fifth failure is final.
@@ -59,21 +57,10 @@ def _announce(session: Session, message: Message) -> None:
     publish(session, "message.updated", message_update_payload(message), rooms)
 
 
-def enqueue_send(message_id: int, delay_seconds: float = 0) -> None:
-    from rq import Queue
-
-    queue = Queue(OUTBOUND, connection=current().redis)
-    options: dict[str, Any] = {"job_timeout": 180, "result_ttl": 300, "failure_ttl": 86400,
-                               "description": f"send message {message_id}"}
-    if delay_seconds > 0:
-        queue.enqueue_in(timedelta(seconds=delay_seconds), SEND_JOB, message_id, **options)
-    else:
-        queue.enqueue(SEND_JOB, message_id, **options)
-
-
 def request_send(session: Session, message_id: int, delay_seconds: float = 0) -> None:
     """Enqueue the send job once `session` commits (never for a rolled-back reply)."""
-    after_commit(session, lambda: enqueue_send(message_id, delay_seconds))
+    enqueue_after_commit(session, send, message_id, delay_seconds=delay_seconds,
+                         description=f"send message {message_id}")
 
 
 # ---------------------------------------------------------------- the job
@@ -182,8 +169,16 @@ def _record(message_id: int, platform_id: str | None, failure: SendFailed | None
     raise AssertionError("unreachable")
 
 
+@job(OUTBOUND, job_timeout=180, result_ttl=300, failure_ttl=86400)
 def send(message_id: int) -> str:
-    """Send one outbound message; returns sent, retrying, failed or skipped."""
+    """Send one outbound message; returns sent, retrying, failed or skipped. A retry
+    schedules its own job."""
+    outcome = _send(message_id)
+    log.info("job %s: message %s %s", current_job_id(), message_id, outcome)
+    return outcome
+
+
+def _send(message_id: int) -> str:
     taken = _take(message_id)
     if taken is None:
         return "skipped"  # already sent, failed, being sent, or not an outbound message
