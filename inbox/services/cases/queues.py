@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
 from inbox.services.access import access_queue, visible_queue_ids
 from inbox.services.cases import states as case_states
+from inbox.services.dbutil import for_update
 
 QUEUE_ORDER = (Case.priority.asc(), Case.sla_due_at.asc().nulls_last(), Case.id.asc())
 CANDIDATES = 50  # how deep next-case looks for one this agent may take
@@ -70,9 +71,8 @@ def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
         .order_by(*QUEUE_ORDER)
         .limit(CANDIDATES)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        # Skip rows another agent is claiming right now instead of waiting on them.
-        stmt = stmt.with_for_update(of=Case, skip_locked=True)
+    # Skip rows another agent is claiming right now instead of waiting on them.
+    stmt = for_update(session, stmt, of=Case, skip_locked=True)
     for case_id, required_skills, kind in session.execute(stmt).all():
         if can_take(agent, required_skills or [], kind or "generic", load):
             case = session.get(Case, case_id)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseEvent, User, utcnow
+from inbox.realtime.payloads import case_updated_payload
 from inbox.realtime.publish import pending_events, publish, publish_access_change
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services.cases.offer_trigger import request_dispatch
@@ -40,21 +41,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 # Transitions after which push mode should look for offers to make.
 FREES_OR_QUEUES_WORK = frozenset({"enqueue", "release", "transfer", "set_pending", "resolve",
                                   "reopen"})
-
-
-def case_summary(case: Case) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "status": case.status,
-        "priority": case.priority,
-        "queue_id": case.queue_id,
-        "assignee_id": case.assignee_id,
-        "escalation_level": case.escalation_level,
-        "version": case.version,
-        "subject": case.subject,
-        "sla_due_at": case.sla_due_at.isoformat() if case.sla_due_at else None,
-        "tags": list(case.tags or []),
-    }
 
 
 def case_rooms(case: Case, *extra: str | None) -> list[str]:
@@ -117,7 +103,7 @@ def record_event(
     publish(
         session,
         "case.updated",
-        {**case_summary(case), "change": kind, "actor_id": event.actor_id},
+        case_updated_payload(case, kind, event.actor_id),
         case_rooms(case, *also_notify),
     )
     return event

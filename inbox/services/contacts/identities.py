@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 from inbox.channels.base import Author
 from inbox.models import Contact, ContactIdentity, utcnow
 from inbox.runtime import unit_of_work
-from inbox.services.dbutil import commit_without_waiting_for_disk, insert_ignore_many, update_many
+from inbox.services.dbutil import (
+    commit_without_waiting_for_disk,
+    insert_ignore_many,
+    is_postgresql,
+    update_many,
+)
 
 
 def identity_kind(author: Author, channel_id: int) -> str:
@@ -91,7 +96,7 @@ def resolve_contacts(session: Session, authors: list[tuple[Author, int]],
     is `session` already: a second transaction would wait on it.)"""
     if not authors:
         return []
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         with unit_of_work() as own:
             commit_without_waiting_for_disk(own)
             return _resolve_contacts(own, authors, influence)

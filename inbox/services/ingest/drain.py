@@ -28,8 +28,9 @@ from inbox.models import Channel, Delivery, WatchTerm, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
 from inbox.services.admin.channels import channel_for
-from inbox.services.dbutil import update_many
-from inbox.services.ingest.take_in import Arrival, take_in_messages
+from inbox.services.dbutil import for_update, update_many
+from inbox.services.ingest.arrivals import Arrival
+from inbox.services.ingest.take_in import take_in_messages
 from inbox.services.routing.decide import RoutingTable, load_routing_table
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,8 @@ def _claim_pending(session: Session, limit: int, ids: list[int] | None
             .order_by(Delivery.id).limit(limit))
     if ids is not None:
         stmt = stmt.where(Delivery.id.in_(ids))
-    if session.get_bind().dialect.name == "postgresql":
-        # Two workers take disjoint batches instead of queueing on each other's rows.
-        stmt = stmt.with_for_update(skip_locked=True)
+    # Two workers take disjoint batches instead of queueing on each other's rows.
+    stmt = for_update(session, stmt, skip_locked=True)
     return [ClaimedDelivery(*row) for row in session.execute(stmt)]
 
 

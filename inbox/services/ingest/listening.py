@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, Channel, Message, User, WatchTerm
+from inbox.realtime.payloads import case_payload
 from inbox.realtime.publish import publish
 from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
@@ -73,5 +74,5 @@ def do_promote(session: Session, message_id: int, by: User) -> Case:
                              data={"promoted_message_id": message.id})
     case_states.do_enqueue(session, case)
     message.case_id, message.monitored = case.id, False
-    publish(session, "case.created", case_states.case_summary(case), case_states.case_rooms(case))
+    publish(session, "case.created", case_payload(case), case_states.case_rooms(case))
     return case

@@ -1,10 +1,9 @@
-"""A batch of normalized messages into the inbox: dedup, contact, enrich, thread, route.
+"""Taking in a batch of normalized messages: ingestion's step from messages to cases.
 
-Threading (docs/ingestion.md): messages sharing a thread key on a channel feed
-one case; email threads by Message-ID / In-Reply-To / References, then by
-subject and sender. A message on an open case appends; on a case resolved
-within the reopen window reopens it; otherwise it opens a new case linked to
-the old one. The thread rows are locked while deciding, so racing workers agree.
+The steps (take_in_messages, docs/ingestion.md): known already -> enrich -> listening ->
+contacts -> threads (threads.py) -> store -> cases -> link -> after commit. A message
+on an open case appends; on a case resolved within the reopen window reopens it;
+otherwise it opens a new case (routed by the stored rules) linked to the old one.
 
 The work is set-based: a batch costs a handful of multi-row statements (read
 parents, insert-or-ignore messages, upsert-and-lock threads, load cases, insert
@@ -14,209 +13,36 @@ multi-row write goes in key order, so two workers cannot deadlock on each other.
 
 from __future__ import annotations
 
-import enum
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import NamedTuple, Protocol
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage
-from inbox.models import Case, Channel, ConversationThread, Message, utcnow
+from inbox.models import Case, Channel, ConversationThread, Message
+from inbox.realtime.payloads import case_payload, case_updated_payload, message_payload
 from inbox.realtime.publish import publish
-from inbox.runtime import current, unit_of_work
+from inbox.realtime.rooms import SUPERVISORS
+from inbox.runtime import current
 from inbox.services.cases import states as case_states
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
-from inbox.services.dbutil import (
-    commit_without_waiting_for_disk,
-    insert_ignore_many,
-    update_many,
-    upsert_and_lock_many,
-)
+from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
+from inbox.services.ingest.arrivals import Arrival, MessageOutcome
 from inbox.services.ingest.enrichment import Enrichment, enrich
+from inbox.services.ingest.threads import (
+    KnownMessages,
+    ThreadRow,
+    assign_thread_keys,
+    known_messages,
+    lock_threads,
+    thread_cases,
+)
 from inbox.services.routing.decide import RoutingTable, decide, in_business_hours, resolve_queue
-from inbox.services.routing.engine import RoutingDecision, RoutingFacts
+from inbox.services.routing.engine import RoutingFacts
+from inbox.services.sending.acknowledgements import do_acknowledge
 from inbox.services.sla import clocks as sla
 
-
-class MessageOutcome(enum.Enum):
-    NEW_CASE = "new_case"
-    APPENDED = "appended"
-    REOPENED = "reopened"
-    DUPLICATE = "duplicate"
-    ECHO = "echo"
-    MONITORED = "monitored"
-    LOGGED = "logged"
-
-
-SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-
-
-class MessageLike(Protocol):
-    """A stored message or one being taken in: what message events tell."""
-
-    @property
-    def id(self) -> int | None: ...
-    @property
-    def case_id(self) -> int | None: ...
-    @property
-    def direction(self) -> str: ...
-    @property
-    def visibility(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def send_status(self) -> str | None: ...
-
-
-def message_payload(message: MessageLike) -> dict[str, object]:
-    return {
-        "id": message.id, "case_id": message.case_id, "direction": message.direction,
-        "visibility": message.visibility, "kind": message.kind, "text": message.text,
-        "send_status": message.send_status,
-    }
-
-
-@dataclass(eq=False)
-class Arrival:
-    """One normalized message of a batch and what ingesting it learns."""
-
-    channel: Channel
-    msg: NormalizedMessage
-    delivery_id: int | None
-    contact: ContactFacts | None = None
-    enrichment: Enrichment | None = None
-    listening: bool = False
-    log_only: bool = False
-    thread_key: str | None = None
-    id: int | None = None  # the stored message; None: a duplicate
-    case: Case | None = None
-    outcome: MessageOutcome | None = None
-    decision: RoutingDecision | None = None  # of the case it opens
-
-    def reset(self) -> None:
-        """Forget what a rolled-back attempt learnt, to take the message in again."""
-        self.contact = self.enrichment = self.thread_key = self.id = None
-        self.case = self.outcome = self.decision = None
-        self.listening = self.log_only = False
-
-    # message_payload() reads an arrival as it reads a stored message.
-    @property
-    def case_id(self) -> int | None:
-        return self.case.id if self.case is not None else None
-
-    @property
-    def direction(self) -> str:
-        return "out" if self.msg.is_echo else "in"
-
-    @property
-    def visibility(self) -> str:
-        return self.msg.visibility
-
-    @property
-    def kind(self) -> str:
-        return self.msg.kind
-
-    @property
-    def text(self) -> str:
-        return self.msg.text or ""
-
-    @property
-    def send_status(self) -> str | None:
-        return "sent" if self.msg.is_echo else None
-
-    @property
-    def key(self) -> tuple[int, str]:
-        return (self.channel.id, self.msg.external_id[:255])
-
-    @property
-    def thread(self) -> tuple[int, str]:
-        assert self.thread_key is not None
-        return (self.channel.id, self.thread_key)
-
-    @property
-    def works_a_case(self) -> bool:
-        return not (self.msg.is_echo or self.listening or self.log_only)
-
-
-@dataclass(frozen=True)
-class _Known:
-    """A stored message a new one may refer to (its parent, an email it references)."""
-
-    id: int
-    thread_key: str | None
-    direction: str
-    case_id: int | None
-
-
-# --------------------------------------------------------------------- threading
-
-
-IN_BATCH = 1 << 62  # ids given to this batch's own messages while threading
-
-
-def _known_messages(session: Session, arrivals: list[Arrival]) -> dict[tuple[int, str], _Known]:
-    """In one read: the stored messages the batch's replies and emails refer to, and
-    those of its own messages that are stored already (redeliveries)."""
-    wanted = sorted({(a.channel.id, ref) for a in arrivals
-                     for ref in ([a.msg.parent_external_id] if a.msg.parent_external_id
-                                 else []) + list(a.msg.references)}
-                    | {a.key for a in arrivals})
-    rows = session.execute(select(
-        Message.id, Message.channel_id, Message.external_id, Message.thread_key,
-        Message.direction, Message.case_id,
-    ).where(tuple_(Message.channel_id, Message.external_id).in_(wanted)))
-    return {(row.channel_id, row.external_id): _Known(row.id, row.thread_key, row.direction,
-                                                      row.case_id) for row in rows}
-
-
-def _email_thread_key(known: dict[tuple[int, str], _Known], channel: Channel,
-                      msg: NormalizedMessage) -> str:
-    referenced = [known[(channel.id, ref)] for ref in msg.references
-                  if (channel.id, ref) in known and known[(channel.id, ref)].thread_key]
-    if referenced:
-        return str(max(referenced, key=lambda k: k.id).thread_key)
-    subject = SUBJECT_PREFIX.sub("", msg.subject or "").strip().lower()
-    return f"email:{msg.author.external_id}:{subject}"[:255]
-
-
-def _thread_key(known: dict[tuple[int, str], _Known], channel: Channel,
-                msg: NormalizedMessage) -> str:
-    if msg.channel_kind == "email":
-        return _email_thread_key(known, channel, msg)
-    parent = known.get((channel.id, msg.parent_external_id)) if msg.parent_external_id else None
-    if parent is not None and parent.thread_key is not None:
-        # A reply to a reply joins its parent's conversation even where the platform
-        # names no conversation id (X v1.1 payloads), so deep chains stay one case.
-        # A top-level comment's parent is the post its thread key already names: each
-        # commenter keeps their own conversation there, unless they answer our reply.
-        names_parent = (msg.thread_key or "").endswith(str(msg.parent_external_id))
-        answers_our_reply = parent.direction == "out" and parent.case_id is not None
-        if not names_parent or answers_our_reply:
-            return parent.thread_key
-    key = msg.thread_key or f"msg:{msg.external_id}"
-    if msg.visibility == "public" and msg.author.external_id:
-        # Under one post (or brand tweet) every customer has their own conversation:
-        # two people complaining on the same post are two cases, not one.
-        key = f"{key}|by:{msg.author.external_id}"
-    return key[:255]
-
-
-def _assign_thread_keys(known: dict[tuple[int, str], _Known], arrivals: list[Arrival]) -> None:
-    for index, arrival in enumerate(arrivals):
-        if arrival.listening or arrival.log_only:
-            continue
-        arrival.thread_key = _thread_key(known, arrival.channel, arrival.msg)
-        # A later message of the same batch may answer this one; it is newer than
-        # anything stored (email takes the newest referenced message's thread).
-        known[arrival.key] = _Known(IN_BATCH + index, arrival.thread_key,
-                                    arrival.direction, None)
-
+__all__ = ["Arrival", "MessageOutcome", "take_in_messages"]
 
 # --------------------------------------------------------------------- storing
 
@@ -265,55 +91,6 @@ def _insert_messages(session: Session, arrivals: list[Arrival]) -> list[Arrival]
         else:
             arrival.outcome = MessageOutcome.DUPLICATE
     return new
-
-
-class ThreadRow(NamedTuple):
-    id: int
-    case_id: int | None
-
-
-def _lock_threads(session: Session, arrivals: list[Arrival]
-                  ) -> tuple[dict[tuple[int, str], ThreadRow], set[tuple[int, str]]]:
-    """Lock the batch's threads (creating the missing rows), in key order. Returns the
-    locked threads and those another worker holds right now (PostgreSQL only)."""
-    keys = sorted({a.thread for a in arrivals})
-    if not keys:
-        return {}, set()
-    rows = [{"channel_id": channel_id, "thread_key": key, "case_id": None, "updated_at": utcnow()}
-            for channel_id, key in keys]
-    returning = ("id", "channel_id", "thread_key", "case_id")
-    if session.get_bind().dialect.name != "postgresql":  # writers are serialized there
-        return {(r.channel_id, r.thread_key): ThreadRow(r.id, r.case_id) for r in
-                upsert_and_lock_many(session, ConversationThread, rows,
-                                     conflict=("channel_id", "thread_key"), touch="updated_at",
-                                     returning=returning)}, set()
-    # New thread rows are committed at once, in a short transaction of their own (a
-    # thread without a case is harmless), so no worker waits on another's uncommitted
-    # insert. A thread another worker is deciding is then skipped, not waited for: its
-    # messages wait for the next batch while this worker goes on with the rest.
-    with unit_of_work() as own:
-        commit_without_waiting_for_disk(own)
-        insert_ignore_many(own, ConversationThread, rows, conflict=("channel_id", "thread_key"),
-                           returning=("id",))
-    locked = {(r.channel_id, r.thread_key): ThreadRow(r.id, r.case_id) for r in session.execute(
-        select(ConversationThread.id, ConversationThread.channel_id,
-               ConversationThread.thread_key, ConversationThread.case_id)
-        .where(tuple_(ConversationThread.channel_id, ConversationThread.thread_key).in_(keys))
-        .order_by(ConversationThread.channel_id, ConversationThread.thread_key)
-        .with_for_update(skip_locked=True))}
-    return locked, set(keys) - set(locked)
-
-
-def _thread_cases(session: Session, keys: Iterable[tuple[int, str]]
-                  ) -> dict[tuple[int, str], int | None]:
-    """Read (without locking) the cases threads feed: where our echoes belong."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
-    return {(row.channel_id, row.thread_key): row.case_id for row in session.execute(
-        select(ConversationThread.channel_id, ConversationThread.thread_key,
-               ConversationThread.case_id)
-        .where(tuple_(ConversationThread.channel_id, ConversationThread.thread_key).in_(wanted)))}
 
 
 # --------------------------------------------------------------------- routing
@@ -398,7 +175,7 @@ def _number_new_cases(session: Session, cases: list[Case]) -> None:
     state, with its events; elsewhere the new cases are inserted first."""
     if not cases:
         return
-    if session.get_bind().dialect.name != "postgresql":
+    if not is_postgresql(session):
         session.flush()
         return
     ids = session.scalars(select(func.nextval(func.pg_get_serial_sequence("cases", "id")))
@@ -423,7 +200,7 @@ def _announce_new_case(session: Session, arrival: Arrival) -> None:
     case_states.do_enqueue(session, case)
     if decision.escalate_reason:
         case_states.do_escalate(session, case, None, decision.escalate_reason)
-    publish(session, "case.created", case_states.case_summary(case),
+    publish(session, "case.created", case_payload(case),
             case_states.case_rooms(case))
 
 
@@ -432,7 +209,7 @@ def _apply(session: Session, arrival: Arrival) -> None:
     case, msg = arrival.case, arrival.msg
     if arrival.outcome is MessageOutcome.MONITORED:
         arrival.listening = True
-        publish(session, "message.created", message_payload(arrival), ["supervisors"])
+        publish(session, "message.created", message_payload(arrival), [SUPERVISORS])
         return
     assert case is not None
     if arrival.outcome is MessageOutcome.NEW_CASE:
@@ -449,8 +226,7 @@ def _apply(session: Session, arrival: Arrival) -> None:
         case.last_message_at = msg.sent_at
     if arrival.outcome is MessageOutcome.APPENDED:
         # The message itself is the record; lists still hear that the case moved.
-        publish(session, "case.updated", {**case_states.case_summary(case),
-                                          "change": "message_received", "actor_id": None},
+        publish(session, "case.updated", case_updated_payload(case, "message_received", None),
                 case_states.case_rooms(case))
     publish(session, "message.created", message_payload(arrival), case_states.case_rooms(case))
 
@@ -467,44 +243,67 @@ def _link_messages(session: Session, arrivals: list[Arrival], threads: dict[tupl
                 [{"id": thread_id, "case_id": case_id} for thread_id, case_id in moved])
 
 
-def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[str],
-                     arrivals: list[Arrival]) -> set[int | None]:
-    """Ingest a batch of messages; sets each arrival's outcome. Returns the deliveries
-    left for later because another worker holds one of their threads just now."""
-    # A redelivered message is known by its key before any work is spent on it (the
-    # insert-or-ignore below still settles races with other workers).
-    known = _known_messages(session, arrivals)
+
+
+# --------------------------------------------------------------------- the steps
+
+
+def _drop_known(known: KnownMessages, arrivals: list[Arrival]) -> list[Arrival]:
+    """Known already: a redelivered message is known by its key before any work is spent
+    on it (the insert-or-ignore still settles races with other workers), and a message
+    twice in one batch is taken once."""
     first: dict[tuple[int, str], Arrival] = {}
     for arrival in arrivals:
         if arrival.key in known or first.setdefault(arrival.key, arrival) is not arrival:
             arrival.outcome = MessageOutcome.DUPLICATE
-    arrivals = list(first.values())
-    customers = [a for a in arrivals if not a.msg.is_echo]
+    return list(first.values())
+
+
+def _enrich(customers: list[Arrival], watch_terms: list[str]) -> None:
     for arrival in customers:
         msg = arrival.msg
         engagement = msg.facts.get("engagement")
-        arrival.enrichment = enrichment = enrich(
+        arrival.enrichment = enrich(
             msg.text or "", followers=msg.author.followers, following=msg.author.following,
             verified=msg.author.verified, engagement=engagement
             if isinstance(engagement, int) else None, rating=msg.rating,
             language_hint=msg.language, watch_terms=watch_terms,
         )
-        arrival.listening = _is_listening_only(msg, enrichment)
-        arrival.log_only = bool(msg.facts.get("log_only"))
-    # An author the platform withheld (IG mention ids only) gets no identity: one empty
-    # id must not merge every anonymous author into one person.
+
+
+def _mark_listening(customers: list[Arrival]) -> None:
+    """Listening: mentions watched rather than worked, and items only logged."""
+    for arrival in customers:
+        assert arrival.enrichment is not None
+        arrival.listening = _is_listening_only(arrival.msg, arrival.enrichment)
+        arrival.log_only = bool(arrival.msg.facts.get("log_only"))
+
+
+def _resolve_authors(session: Session, customers: list[Arrival]) -> None:
+    """Contacts. An author the platform withheld (IG mention ids only) gets no identity:
+    one empty id must not merge every anonymous author into one person."""
     identified = [a for a in customers if a.msg.author.external_id]
     contacts = resolve_contacts(session, [(a.msg.author, a.channel.id) for a in identified],
                                 [a.enrichment.influence for a in identified if a.enrichment])
     for arrival, contact in zip(identified, contacts, strict=True):
         arrival.contact = contact
-    _assign_thread_keys(known, arrivals)
-    threads, busy = _lock_threads(session, [a for a in arrivals if a.works_a_case])
+
+
+def _thread(session: Session, known: KnownMessages, arrivals: list[Arrival]
+            ) -> tuple[list[Arrival], dict[tuple[int, str], ThreadRow], set[int | None]]:
+    """Threads: key and lock every conversation the batch works. The deliveries with a
+    message on a thread another worker holds are left for later, whole."""
+    assign_thread_keys(known, arrivals)
+    threads, busy = lock_threads(session, [a for a in arrivals if a.works_a_case])
     deferred = {a.delivery_id for a in arrivals if a.works_a_case and a.thread in busy}
     if deferred:
         arrivals = [a for a in arrivals if a.delivery_id not in deferred]
+    return arrivals, threads, deferred
+
+
+def _store(session: Session, arrivals: list[Arrival]) -> list[Arrival]:
+    """Insert the messages; returns the new ones, those not worked already settled."""
     new = _insert_messages(session, arrivals)
-    echoes = [a for a in new if a.msg.is_echo]
     for arrival in new:
         if arrival.msg.is_echo:  # our own outbound coming back: on the timeline, never a case
             arrival.outcome = MessageOutcome.ECHO
@@ -512,31 +311,60 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
             arrival.outcome = MessageOutcome.MONITORED
         elif arrival.log_only:
             arrival.outcome = MessageOutcome.LOGGED
-    watched = [a for a in new if a.outcome in (MessageOutcome.MONITORED, MessageOutcome.LOGGED)]
-    working = [a for a in new if a.works_a_case]
+    return new
+
+
+def _feed_cases(session: Session, routing: RoutingTable, working: list[Arrival],
+                threads: dict[tuple[int, str], ThreadRow]) -> None:
+    """Cases: decide, number the new ones, apply each message in arrival order; the
+    events of the whole batch are written together."""
     with session.no_autoflush, case_states.events_flushed_together(session):
         _decide(session, routing, working, threads)
         _number_new_cases(session, [a.case for a in working
                                     if a.outcome is MessageOutcome.NEW_CASE and a.case])
         for arrival in working:
             _apply(session, arrival)
-    # Our echo joins the case its conversation feeds, which may have opened just now.
+
+
+def _join_echoes(session: Session, echoes: list[Arrival], working: list[Arrival]) -> None:
+    """Our echo joins the case its conversation feeds, which may have opened just now."""
     batch_cases = {a.thread: a.case for a in working if a.case is not None}
-    stored = _thread_cases(session, (a.thread for a in echoes if a.thread not in batch_cases))
+    stored = thread_cases(session, (a.thread for a in echoes if a.thread not in batch_cases))
     for arrival in echoes:
         case_id = stored.get(arrival.thread)
         arrival.case = batch_cases.get(arrival.thread) or (
             session.get(Case, case_id) if case_id is not None else None)
-    _link_messages(session, new, threads)
-    for arrival in watched:
-        publish(session, "message.created", message_payload(arrival), ["supervisors"])
-    for arrival in working:
-        if arrival.outcome is MessageOutcome.NEW_CASE and arrival.decision is not None \
-                and arrival.decision.acknowledgement:
-            from inbox.services.sending.acknowledgements import (
-                do_acknowledge,  # it builds on replies
-            )
 
+
+def _after_commit(session: Session, watched: list[Arrival], working: list[Arrival]) -> None:
+    """What goes out once the batch commits: watched messages to supervisors, and the
+    acknowledgements routing asked for on the cases just opened."""
+    for arrival in watched:
+        publish(session, "message.created", message_payload(arrival), [SUPERVISORS])
+    for arrival in working:
+        decision = arrival.decision
+        if arrival.outcome is MessageOutcome.NEW_CASE and decision is not None \
+                and decision.acknowledgement:
             assert arrival.case is not None
-            do_acknowledge(session, arrival.case, arrival.decision.acknowledgement)
+            do_acknowledge(session, arrival.case, decision.acknowledgement)
+
+
+def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[str],
+                     arrivals: list[Arrival]) -> set[int | None]:
+    """Ingest a batch of messages; sets each arrival's outcome. Returns the deliveries
+    left for later because another worker holds one of their threads just now."""
+    known = known_messages(session, arrivals)
+    arrivals = _drop_known(known, arrivals)
+    customers = [a for a in arrivals if not a.msg.is_echo]
+    _enrich(customers, watch_terms)
+    _mark_listening(customers)
+    _resolve_authors(session, customers)
+    arrivals, threads, deferred = _thread(session, known, arrivals)
+    new = _store(session, arrivals)
+    watched = [a for a in new if a.outcome in (MessageOutcome.MONITORED, MessageOutcome.LOGGED)]
+    working = [a for a in new if a.works_a_case]
+    _feed_cases(session, routing, working, threads)
+    _join_echoes(session, [a for a in new if a.msg.is_echo], working)
+    _link_messages(session, new, threads)
+    _after_commit(session, watched, working)
     return deferred

@@ -4,26 +4,15 @@ per window, so a customer hears "we've got it" without being spammed on every me
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.channels.senders import sender_for
-from inbox.channels.senders.limits import over_limit
 from inbox.models import Case, Channel, Contact, Message, utcnow
-from inbox.realtime.publish import publish
-from inbox.services.cases import states as case_states
 from inbox.services.errors import ValidationFailed
-from inbox.services.ingest.take_in import message_payload
-from inbox.services.sending import canned, outbound
-from inbox.services.sending.replies import (
-    _reply_kind,
-    _send_context,
-    default_visibility,
-    newest_inbound,
-)
+from inbox.services.sending import canned
+from inbox.services.sending.plan import plan_reply, store_outbound
 
 log = logging.getLogger(__name__)
 
@@ -44,30 +33,13 @@ def do_acknowledge(session: Session, case: Case, template: str) -> Message | Non
     channel = session.get(Channel, case.channel_id) if case.channel_id else None
     if contact is None or channel is None or _acknowledged_recently(session, contact.id):
         return None
-    parent = newest_inbound(session, case)
-    visibility = default_visibility(channel, parent)
     text = canned.render(template, canned.template_context(contact=contact, case=case)).strip()
-    refusal = (sender_for(channel.kind).refusal(channel, visibility, parent)
-               or over_limit(channel.kind, visibility, text) or (None if text else "empty"))
-    try:
-        send = _send_context(session, channel, case, parent, visibility)
-    except ValidationFailed as exc:
-        refusal = exc.message
-    if refusal:
-        log.info("case %s: no automatic acknowledgement (%s)", case.id, refusal)
+    if not text:
+        log.info("case %s: no automatic acknowledgement (empty)", case.id)
         return None
-    message = Message(
-        channel_id=channel.id, external_id=f"pending:{uuid.uuid4().hex}", case_id=case.id,
-        contact_id=contact.id, author_id=None, direction="out", visibility=visibility,
-        kind=_reply_kind(channel, visibility), text=text,
-        parent_external_id=parent.external_id if parent else None,
-        thread_key=case.thread_key, facts={"send": send, "automatic": True},
-        send_status="pending", send_state_at=utcnow(), send_attempts=0,
-    )
-    session.add(message)
-    session.flush()
-    case_states.record_event(session, case, "auto_acknowledged", from_status=case.status,
-                             data={"message_id": message.id})
-    publish(session, "message.created", message_payload(message), case_states.case_rooms(case))
-    outbound.request_send(session, message.id)
-    return message
+    try:
+        plan = plan_reply(session, case, channel, text, None)
+    except ValidationFailed as exc:
+        log.info("case %s: no automatic acknowledgement (%s)", case.id, exc.message)
+        return None
+    return store_outbound(session, case, plan, author=None)

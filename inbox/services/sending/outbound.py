@@ -30,10 +30,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from inbox.channels.senders import SendFailed, SendSettings, sender_for
 from inbox.jobs import OUTBOUND, current_job_id, enqueue_after_commit, job
 from inbox.models import Case, Channel, Message, User, utcnow
+from inbox.realtime.payloads import message_updated_payload
 from inbox.realtime.publish import publish
+from inbox.realtime.rooms import SUPERVISORS
 from inbox.runtime import current, unit_of_work
 from inbox.services.access import access_case
 from inbox.services.cases import states as case_states
+from inbox.services.dbutil import for_update
 from inbox.services.errors import Conflict, NotFound
 from inbox.services.sla import clocks as sla
 
@@ -46,15 +49,10 @@ BACKOFF_SECONDS = (10, 30, 90, 300)
 RECORD_TRIES = 3  # recording the outcome again after losing a race (never sending again)
 
 
-def message_update_payload(message: Message) -> dict[str, Any]:
-    return {"id": message.id, "case_id": message.case_id,
-            "send_status": message.send_status or "pending", "send_error": message.send_error}
-
-
 def _announce(session: Session, message: Message) -> None:
     case = session.get(Case, message.case_id) if message.case_id else None
-    rooms = case_states.case_rooms(case) if case else ["supervisors"]
-    publish(session, "message.updated", message_update_payload(message), rooms)
+    rooms = case_states.case_rooms(case) if case else [SUPERVISORS]
+    publish(session, "message.updated", message_updated_payload(message), rooms)
 
 
 def request_send(session: Session, message_id: int, delay_seconds: float = 0) -> None:
@@ -98,10 +96,7 @@ def _delay(attempt: int, failure: SendFailed) -> float:
 
 
 def _case_for_update(session: Session, case_id: int) -> Case | None:
-    stmt = select(Case).where(Case.id == case_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+    return session.scalar(for_update(session, select(Case).where(Case.id == case_id)))
 
 
 def _record_sent(session: Session, message_id: int, platform_id: str) -> None:

@@ -18,6 +18,7 @@ from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room, queue_room
 from inbox.runtime import unit_of_work
 from inbox.services.cases import states as case_states
+from inbox.services.dbutil import for_update
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,7 @@ def _due_cases(session: Session, marker: Any, moment: Any) -> list[Case]:
     now = utcnow()
     stmt = (select(Case).where(Case.status.in_(OPEN_STATUSES), marker.is_(None), moment <= now)
             .order_by(moment).limit(BATCH))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list(session.scalars(stmt))
+    return list(session.scalars(for_update(session, stmt, skip_locked=True)))
 
 
 def _apply_breach_actions(session: Session, case: Case, target: str) -> None:
