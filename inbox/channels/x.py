@@ -7,9 +7,6 @@ normalizes tweet_create_events and direct_message_events and lists every other e
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -23,8 +20,8 @@ from inbox.channels.base import (
     ProviderSecrets,
     VerificationFailed,
 )
-from inbox.channels.jsonbody import header as find_header
 from inbox.channels.jsonbody import load_json_object
+from inbox.channels.signatures import BodySignature, hmac_sha256_base64
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 # base64 of a 32-byte SHA-256 digest is always 43 characters plus one "=".
@@ -101,9 +98,14 @@ def _from_created_at(value: Any) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _sign(secret: str, message: bytes) -> str:
-    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
-    return "sha256=" + base64.b64encode(digest).decode("ascii")
+def sign(message: bytes, consumer_secret: str) -> str:
+    """`sha256=` and the base64 HMAC-SHA256 with the consumer secret: the webhook
+    signature over the raw body, and the CRC response over the token."""
+    return "sha256=" + hmac_sha256_base64(consumer_secret, message)
+
+
+def signed_headers(body: bytes, consumer_secret: str) -> dict[str, str]:
+    return {"X-Twitter-Webhooks-Signature": sign(body, consumer_secret)}
 
 
 # --- CRC and signature ------------------------------------------------------------------------
@@ -119,28 +121,19 @@ def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
         raise VerificationFailed("x consumer secret is not configured", status=401)
     if not crc_token:
         raise VerificationFailed("missing crc_token", status=403)
-    return {"response_token": _sign(consumer_secret, crc_token.encode("utf-8"))}
+    return {"response_token": sign(crc_token.encode("utf-8"), consumer_secret)}
+
+
+BODY_SIGNATURE = BodySignature(
+    header="x-twitter-webhooks-signature", setting="x consumer secret",
+    shape=_SIGNATURE_RE, shape_text="sha256=<base64>", sign=sign)
 
 
 class XAdapter:
     provider = "x"
 
     def verify(self, request: InboundRequest, secrets: ProviderSecrets) -> str | None:
-        secret = secrets.x_consumer_secret
-        if not secret:
-            raise VerificationFailed("x consumer secret is not configured", status=401)
-        header = find_header(request.headers, SIGNATURE_HEADER)
-        if header is None:
-            raise VerificationFailed("missing x-twitter-webhooks-signature header", status=401)
-        match = _SIGNATURE_RE.fullmatch(header.strip())
-        if match is None:
-            raise VerificationFailed(
-                "malformed x-twitter-webhooks-signature header (expected sha256=<base64>)",
-                status=401,
-            )
-        expected = _sign(secret, bytes(request.body))
-        if not hmac.compare_digest(expected, "sha256=" + match.group(1)):
-            raise VerificationFailed("x-twitter-webhooks-signature does not match the body")
+        BODY_SIGNATURE.check(request, secrets.x_consumer_secret)
         return None  # nothing time-bound is signed; dedup by tweet/DM id downstream
 
     def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:

@@ -3,8 +3,6 @@ names), normalization of recorded bodies (tests/fixtures/generic) and hostile bo
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,8 +54,8 @@ EXPECTED: dict[str, list[str] | dict[str, str]] = {
 
 
 def sign(body: bytes, timestamp: int | str = NOW, secret: str = SECRET) -> dict[str, str]:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac.hexdigest()}"}
+    mac = generic.sign(secret, str(timestamp), body)
+    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac}"}
 
 
 def request(body: bytes, headers: dict[str, str]) -> InboundRequest:

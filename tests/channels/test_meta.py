@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,7 +66,7 @@ def load(name: str) -> bytes:
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return meta.sign(body, secret)
 
 
 def post(body: bytes, signature: str | None) -> InboundRequest:
