@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from inbox.models import PRESENCE, User, utcnow
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS, agent_room
-from inbox.runtime import current, unit_of_work
+from inbox.runtime import current
 from inbox.services.cases.offer_trigger import request_dispatch
 from inbox.services.cases.offers import do_withdraw_offers
 from inbox.services.errors import NotFound, ValidationFailed
@@ -38,10 +38,10 @@ def agent_connected(user_id: int) -> None:
     current().redis.hincrby(SOCKETS_KEY, str(user_id), 1)
 
 
-def agent_disconnected(user_id: int) -> None:
-    """The agent's last socket anywhere closed: offers return, presence goes offline."""
+def last_socket_closed(user_id: int) -> bool:
+    """One of the agent's sockets closed; True when it was their last one anywhere (their
+    offers return and they go offline: `do_set_presence(..., "offline")`)."""
     if current().redis.hincrby(SOCKETS_KEY, str(user_id), -1) > 0:
-        return
+        return False
     current().redis.hdel(SOCKETS_KEY, str(user_id))
-    with unit_of_work() as session:
-        do_set_presence(session, user_id, "offline")
+    return True

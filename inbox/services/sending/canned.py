@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import CannedResponse, Case, Contact, User
-from inbox.runtime import unit_of_work
 from inbox.services.access import require_role
 from inbox.services.errors import NotFound, ValidationFailed
 
@@ -134,30 +133,24 @@ def do_update(session: Session, canned: CannedResponse, values: dict[str, Any]) 
 
 
 # ---------------------------------------------------------------- one call per edge
+# (in the transaction the edge opened)
 
 EDITORS = ("supervisor", "admin")
 
 
-def find(q: str | None) -> list[CannedResponse]:
-    with unit_of_work() as session:
-        return search(session, q)
-
-
-def create(user: User, values: dict[str, Any]) -> CannedResponse:
+def create(session: Session, user: User, values: dict[str, Any]) -> CannedResponse:
     require_role(user, *EDITORS)
-    with unit_of_work() as session:
-        return do_create(session, check_canned(values))
+    return do_create(session, check_canned(values))
 
 
-def update(user: User, canned_id: int, values: dict[str, Any]) -> CannedResponse:
+def update(session: Session, user: User, canned_id: int,
+           values: dict[str, Any]) -> CannedResponse:
     require_role(user, *EDITORS)
-    with unit_of_work() as session:
-        canned = get_canned(session, canned_id)
-        do_update(session, canned, check_canned(values, partial=True))
-        return canned
+    canned = get_canned(session, canned_id)
+    do_update(session, canned, check_canned(values, partial=True))
+    return canned
 
 
-def delete(user: User, canned_id: int) -> None:
+def delete(session: Session, user: User, canned_id: int) -> None:
     require_role(user, *EDITORS)
-    with unit_of_work() as session:
-        session.delete(get_canned(session, canned_id))
+    session.delete(get_canned(session, canned_id))

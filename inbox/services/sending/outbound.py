@@ -215,9 +215,8 @@ def do_retry(session: Session, message: Message) -> Message:
     return message
 
 
-def retry(user: User, message_id: int) -> Message:
-    with unit_of_work() as session:
-        return do_retry(session, check_retry(session, user, message_id))
+def retry(session: Session, user: User, message_id: int) -> Message:
+    return do_retry(session, check_retry(session, user, message_id))
 
 
 # ---------------------------------------------------------------- lost jobs

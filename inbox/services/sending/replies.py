@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from inbox.models import Case, CaseEvent, Channel, Message, User
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import agent_room
-from inbox.runtime import unit_of_work
 from inbox.services.access import access_case, can_see_case
 from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, ValidationFailed
@@ -66,13 +65,13 @@ def do_reply(session: Session, user: User, case: Case, plan: ReplyPlan) -> Messa
     return store_outbound(session, case, plan, author=user)
 
 
-def reply(user: User, case_id: int, text: str, visibility: str | None = None, *,
-          confirm_public_contact_details: bool = False) -> Message:
-    with unit_of_work() as session:
-        case = access_case(session, user, case_id, for_update=True)
-        plan = check_reply(session, user, case, text, visibility,
-                           confirm_public_contact_details=confirm_public_contact_details)
-        return do_reply(session, user, case, plan)
+def reply(session: Session, user: User, case_id: int, text: str,
+          visibility: str | None = None, *, confirm_public_contact_details: bool = False
+          ) -> Message:
+    case = access_case(session, user, case_id, for_update=True)
+    plan = check_reply(session, user, case, text, visibility,
+                       confirm_public_contact_details=confirm_public_contact_details)
+    return do_reply(session, user, case, plan)
 
 
 # ---------------------------------------------------------------- internal notes
@@ -133,7 +132,6 @@ def do_note(session: Session, user: User, case: Case, text: str) -> CaseEvent:
     return event
 
 
-def add_note(user: User, case_id: int, text: str) -> dict[str, Any]:
-    with unit_of_work() as session:
-        case = access_case(session, user, case_id, for_update=True)
-        return note_out(do_note(session, user, case, check_note(text)))
+def add_note(session: Session, user: User, case_id: int, text: str) -> dict[str, Any]:
+    case = access_case(session, user, case_id, for_update=True)
+    return note_out(do_note(session, user, case, check_note(text)))
