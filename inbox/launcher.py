@@ -26,7 +26,8 @@ def _logging() -> None:
 def serve_web(host: str, port: int, connections: int) -> None:
     """gunicorn with one gevent worker: every HTTP request and every open Socket.IO
     connection is a greenlet, so a thousand open desks hold no thread a webhook needs
-    (docs/scaling.md says why this design and not a separate socket process)."""
+    (docs/scaling.md says why this design and not a separate socket process). Long
+    because the order of its steps matters: patching, then gunicorn's settings, then run."""
     from gevent import monkey
 
     # First, before gunicorn, Redis or the app import sockets, ssl and threads: the
@@ -171,6 +172,8 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
 
 
 def run_all(host: str, port: int, demo: bool) -> int:
+    """`inbox run`: migrations, the demo workspace, then web, worker and cron under one
+    supervisor. One sequence read top to bottom, which is why it is longer than most."""
     from inbox import migrate, runtime
     from inbox.supervisor import Child, Supervisor
 

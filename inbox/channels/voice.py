@@ -184,6 +184,8 @@ def _classify(p: dict[str, str], outbound: bool) -> tuple[str | None, str]:
 
 
 def _message(p: dict[str, str], kind: str, outbound: bool, now: datetime) -> NormalizedMessage:
+    """One call event as a message. Long because it maps Twilio's flat parameters field by
+    field (numbers, call state, recording, transcription) into one NormalizedMessage."""
     call_sid = short_id(p["CallSid"])
     remote_raw = p.get("To") if outbound else p.get("From")
     our_raw = p.get("From") if outbound else p.get("To")

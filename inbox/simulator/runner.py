@@ -186,7 +186,8 @@ def run_simulation(url: str, *, rate: float, duration: float, seed: int | None,
     """Send `rate` signed deliveries a second for `duration` seconds (0: until Ctrl-C).
 
     `public_url` is the base Twilio signatures are computed over; it must equal the
-    service's INBOX_PUBLIC_URL and defaults to `url` (as `inbox run` sets them).
+    service's INBOX_PUBLIC_URL and defaults to `url` (as `inbox run` sets them). Long
+    because the pacing loop and its report share their counters.
     """
     if rate <= 0:
         raise ValueError("rate must be more than 0 deliveries a second")

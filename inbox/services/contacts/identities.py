@@ -121,6 +121,11 @@ def _stored_identities(session: Session, keys: list[tuple[str, str]]
 
 def _resolve_contacts(session: Session, authors: list[tuple[Author, int]],
                       influence: list[int]) -> list[ContactFacts]:
+    """Look up, create, link and update a batch's contacts in a few multi-row statements.
+
+    Kept whole (it is longer than most): every step reads and extends the same maps of
+    what is stored, known, created and changed, and split up they would travel together.
+    """
     keys = [(identity_kind(author, channel_id), author.external_id)
             for author, channel_id in authors]
     distinct = sorted(set(keys))
