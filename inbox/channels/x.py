@@ -189,7 +189,7 @@ def _tweet(
     tweet: dict[str, Any], brand: str | None, data: dict[str, Any], out: ParseResult
 ) -> None:
     """One tweet into `out`, or the reason it is ignored. Long because it walks the v1.1
-    tweet's fields in order (retweet, author, text, reply, quote, mentions, media)."""
+    tweet's fields in order (retweet, author, text, reply, quote, mentions, engagement)."""
     tweet_id = _s(tweet.get("id_str")) or _s(tweet.get("id"))
     if "retweeted_status" in tweet:  # a retweet adds no words of its own
         out.ignored.append(f"x tweet retweet id={_label(tweet_id)}")
