@@ -1,8 +1,9 @@
 """Meta webhooks: Facebook Page feed and mentions, Messenger, Instagram comments/mentions/DMs.
 
-Pure adapter (docs: /work/shared/protocols.md section 1). `verify` checks X-Hub-Signature-256
-over the raw body; `parse` turns every entry of a (possibly batched) delivery into
-NormalizedMessages. Events we do not turn into messages are listed in `ParseResult.ignored`.
+Pure adapter (docs/ingestion.md, "Accepting a delivery"). `verify` checks
+X-Hub-Signature-256 over the raw body (`sign` makes it); `parse` turns every entry of a
+(possibly batched) delivery into NormalizedMessages. Events we do not turn into
+messages are listed in `ParseResult.ignored`.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def _when(*candidates: Any) -> datetime:
 
 
 def verify_subscription(query: dict[str, str], verify_token: str) -> str:
-    """GET handshake (protocols.md 1.1): return hub.challenge to echo as text/plain, or raise."""
+    """GET handshake (Meta's subscription check): return hub.challenge to echo as
+    text/plain, or raise."""
     if not verify_token:
         raise VerificationFailed("meta verify token is not configured", status=403)
     if query.get("hub.mode") != "subscribe":
@@ -124,7 +126,7 @@ class MetaAdapter:
 
     def verify(self, request: InboundRequest, secrets: ProviderSecrets) -> str | None:
         BODY_SIGNATURE.check(request, secrets.meta_app_secret)
-        return None  # no timestamp is signed; dedup by message id downstream (protocols.md 5.4)
+        return None  # no timestamp is signed; dedup by message id downstream
 
     def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:
         data = load_json_object(body)
@@ -188,7 +190,7 @@ def _parse_entry(obj: str, index: int, entry: dict[str, Any], result: ParseResul
     for event in messaging or []:
         _messaging(ctx, event, result)
     if changes is None and messaging is None and "field" in entry:
-        # Instagram-Login examples print field/value flat in the entry (protocols.md 1.4).
+        # Instagram-Login examples print field/value flat in the entry (Meta's documentation).
         _change(ctx, entry, result)
     standby = _items(entry, "standby", index)
     if standby:  # handover protocol: another app owns the thread, we only observe it

@@ -1,8 +1,9 @@
 """X (Twitter) Account Activity API webhooks: tweets, mentions, replies, quotes and DMs.
 
-Pure adapter (docs: /work/shared/protocols.md section 2). `verify` checks
-x-twitter-webhooks-signature over the raw body; `crc_response` answers the CRC GET; `parse`
-normalizes tweet_create_events and direct_message_events and lists every other event as ignored.
+Pure adapter (docs/ingestion.md, "Accepting a delivery"). `verify` checks
+x-twitter-webhooks-signature over the raw body (`sign` makes it); `crc_response` answers
+the CRC GET; `parse` normalizes tweet_create_events and direct_message_events and lists
+every other event as ignored.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def signed_headers(body: bytes, consumer_secret: str) -> dict[str, str]:
 
 
 def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
-    """Body for the CRC GET (protocols.md 2.1): HMAC-SHA256(consumer secret, crc_token), base64.
+    """Body for the CRC GET (X's challenge-response check): `sign` over the crc_token.
 
     Raises VerificationFailed when the secret is unconfigured (answering with an empty key
     would look valid but fail X's check) or the token is missing.

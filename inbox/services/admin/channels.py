@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from inbox.models import CHANNEL_KINDS, Channel
 from inbox.services.errors import Conflict, ValidationFailed
 
-# Where each kind's provider calls us (DESIGN.md, "Provider webhooks").
+# Where each kind's provider calls us (README.md, the webhook list).
 _WEBHOOK_PATHS = {
     "facebook": "/webhooks/meta",
     "instagram": "/webhooks/meta",
