@@ -30,15 +30,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from inbox.channels.base import (
-    Author,
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import Author, NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mime import clean
 from inbox.channels.signatures import hmac_sha256_hex, same
 

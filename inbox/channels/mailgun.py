@@ -16,13 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mime import Headers, addresses, build_email, read_form, read_message
 from inbox.channels.signatures import hmac_sha256_hex, same
 

@@ -14,15 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.channels.base import (
-    Author,
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import Author, NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.jsonbody import load_json_object
 from inbox.channels.signatures import BodySignature, hmac_sha256_hex
 

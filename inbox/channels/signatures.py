@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inbox.channels.base import InboundRequest, VerificationFailed
+from inbox.channels.inbound import InboundRequest, VerificationFailed
 from inbox.channels.jsonbody import header as find_header
 
 

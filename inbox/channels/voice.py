@@ -35,15 +35,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from inbox.channels.base import (
-    Author,
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import Author, NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mime import clean, parse_date, read_form, short_id
 from inbox.channels.signatures import hmac_sha1_base64, same
 

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from inbox.channels import email_raw, generic
-from inbox.channels.base import InboundRequest, ParseFailed, ProviderSecrets, VerificationFailed
+from inbox.channels.base import ParseFailed
 from inbox.channels.email_raw import RawEmailAdapter
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 

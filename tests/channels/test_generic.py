@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from inbox.channels import generic
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
 from inbox.channels.generic import GenericAdapter, GenericItemInvalid, validate_body
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 

@@ -13,13 +13,8 @@ from urllib.parse import urlencode
 import pytest
 
 from inbox.channels import mailgun
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mailgun import MailgunAdapter
 
 pytestmark = pytest.mark.no_backends

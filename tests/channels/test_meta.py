@@ -12,14 +12,8 @@ from typing import Any
 import pytest
 
 from inbox.channels import meta
-from inbox.channels.base import (
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 

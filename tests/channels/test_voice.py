@@ -12,13 +12,8 @@ from urllib.parse import urlencode
 import pytest
 
 from inbox.channels import voice
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.voice import VoiceAdapter, e164
 
 pytestmark = pytest.mark.no_backends

@@ -17,8 +17,8 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from inbox.channels.base import InboundRequest
 from inbox.channels.generic import verify_inbox_signature
+from inbox.channels.inbound import InboundRequest
 from inbox.jobs import OUTBOUND
 from inbox.models import Case, CaseEvent, Message
 from inbox.services import unit_of_work

@@ -154,7 +154,7 @@ def test_every_planned_delivery_verifies_and_parses_with_the_service_adapters() 
     import time
     from urllib.parse import parse_qsl
 
-    from inbox.channels.base import InboundRequest, ProviderSecrets
+    from inbox.channels.inbound import InboundRequest, ProviderSecrets
     from inbox.channels.registry import adapter_for
     from inbox.config import load_settings
     from inbox.simulator import Target

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from inbox.channels.base import InboundRequest, ProviderSecrets, VerificationFailed
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.registry import CHANNEL_ADDRESSED, adapter_for
 from inbox.models import Channel, Delivery, utcnow
 from inbox.runtime import current, unit_of_work
