@@ -214,6 +214,32 @@ def channels_add(kind: str, name: str, external_id: str | None, secret: str | No
         click.echo(f"signing secret: {channel.secrets['signing_secret']}", err=True)
 
 
+@main.group("secrets")
+def secrets_group() -> None:
+    """The keys that seal channel credentials at rest (INBOX_SECRETS_KEY)."""
+
+
+@secrets_group.command("new-key")
+def secrets_new_key() -> None:
+    """Print a new key. To rotate: put it first in INBOX_SECRETS_KEY, keep the old one
+    after it, restart, run `inbox secrets rotate`, then drop the old key."""
+    from inbox.sealing import new_key
+
+    click.echo(new_key())
+
+
+@secrets_group.command("rotate")
+@service_errors_as_usage
+def secrets_rotate() -> None:
+    """Seal every channel's secrets with the newest key of INBOX_SECRETS_KEY."""
+    from inbox.services import unit_of_work
+    from inbox.services.channels import do_reseal_secrets
+
+    with unit_of_work() as session:
+        count = do_reseal_secrets(session)
+    click.echo(f"{count} channels sealed with the newest key", err=True)
+
+
 @main.group()
 def deliveries() -> None:
     """Raw inbound webhook deliveries."""

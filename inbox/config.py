@@ -42,6 +42,7 @@ class Settings:
     max_webhook_bytes: int
     reopen_window_days: int
     max_sockets: int = 4000
+    secrets_keys: list[str] = field(default_factory=list)  # newest first (inbox.sealing)
     meta_app_secret: str = ""
     meta_verify_token: str = ""
     x_consumer_secret: str = ""
@@ -75,6 +76,28 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _secrets_keys(instance_path: Path, production: bool) -> list[str]:
+    """The keys that seal channel credentials: INBOX_SECRETS_KEY, else (not in production)
+    one generated into the instance folder, like SECRET_KEY."""
+    from inbox.sealing import new_key
+
+    keys = [k.strip() for k in os.environ.get("INBOX_SECRETS_KEY", "").split(",") if k.strip()]
+    if keys:
+        return keys
+    if production:
+        raise ConfigError(
+            "INBOX_SECRETS_KEY is not set. In production (INBOX_ENV=production) set it to a "
+            "Fernet key (`inbox secrets new-key` makes one); channel credentials are sealed "
+            "with it, and without it they cannot be read.")
+    key_file = instance_path / "secrets_key"
+    if key_file.exists():
+        return [key_file.read_text().strip()]
+    key = new_key()
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return [key]
 
 
 PROVIDER_SECRET_VARS = {
@@ -122,6 +145,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         database_url=database_url,
         redis_url=os.environ.get("REDIS_URL") or None,
         secret_key=_secret_key(instance_path, production),
+        secrets_keys=_secrets_keys(instance_path, production),
         production=production,
         public_url=os.environ.get("INBOX_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),

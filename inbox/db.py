@@ -68,13 +68,15 @@ def _sqlite_engine(database_url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn):  # type: ignore[no-untyped-def]
             # Take the write lock at BEGIN so two writers queue instead of deadlocking
-            # on a read-to-write upgrade (SQLite's "database is locked").
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # on a read-to-write upgrade (SQLite's "database is locked"); readers need none.
+            reads_only = conn.get_execution_options().get(READ_ONLY)
+            conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
 
 
 _WRITE_LOCK_HELD = "inbox.sqlite_write_lock"
+READ_ONLY = "inbox_read_only"  # an execution option: the transaction only reads
 
 
 def _begin_cooperatively(engine: Engine) -> None:
@@ -90,6 +92,9 @@ def _begin_cooperatively(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _acquire(conn):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")  # a reader: no lock to queue for
+            return
         in_process.acquire()
         conn.info[_WRITE_LOCK_HELD] = True
         try:
@@ -135,11 +140,17 @@ class Database:
         # and its commit still ends that transaction.)
         self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads that write nothing: on SQLite a deferred BEGIN, which in WAL mode neither
+        # waits for a writer nor holds one up; on PostgreSQL no BEGIN and COMMIT at all.
+        readers = (self.autocommit if self.engine.dialect.name == "postgresql"
+                   else self.engine.execution_options(**{READ_ONLY: True}))
+        self.read_sessions = sessionmaker(readers, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: commit on success, roll back on error, always close."""
-        session = self.sessions()
+    def session(self, read_only: bool = False) -> Iterator[Session]:
+        """A unit of work: commit on success, roll back on error, always close.
+        `read_only`: the block only reads (it must not write)."""
+        session = self.read_sessions() if read_only else self.sessions()
         try:
             yield session
             session.commit()

@@ -15,6 +15,7 @@ from functools import cached_property
 from redis import Redis
 from sqlalchemy.orm import Session
 
+from inbox import sealing
 from inbox.backends import resolve_redis_url
 from inbox.config import Settings, load_settings
 from inbox.db import Database
@@ -49,6 +50,7 @@ def start(overrides: dict[str, object] | None = None) -> Runtime:
         if _current is not None:
             _current.db.dispose()
         db = Database(settings.database_url)
+    sealing.configure(settings.secrets_keys)
     _current = Runtime(settings, db)
     publish.configure(lambda: current().redis_url)
     return _current
@@ -59,7 +61,8 @@ def current() -> Runtime:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """One transaction: commit on success (then real-time events go out), else roll back."""
-    with current().db.session() as session:
+def unit_of_work(read_only: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success (then real-time events go out), else roll back.
+    `read_only`: the block only reads, so it never queues behind a writer."""
+    with current().db.session(read_only) as session:
         yield session

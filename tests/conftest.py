@@ -48,6 +48,9 @@ os.environ.setdefault("META_VERIFY_TOKEN", "cc-inbox-verify-7d41")
 os.environ.setdefault("X_CONSUMER_SECRET", "test_x_consumer_secret_Q8m2Lr7Tz1")
 os.environ.setdefault("TWILIO_AUTH_TOKEN", "test_twilio_auth_token_5e8a1c")
 os.environ.setdefault("MAILGUN_SIGNING_KEY", "test-mailgun-webhook-signing-key-4c1d")
+# The tests' stand-in platforms and receivers listen on loopback, which outbound calls
+# to admin-given URLs otherwise refuse (a test of that refusal narrows this).
+os.environ.setdefault("INBOX_OUTBOUND_ALLOW", "127.0.0.1/32,localhost")
 
 
 @pytest.fixture(scope="session")

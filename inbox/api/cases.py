@@ -28,14 +28,14 @@ blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
 @blp.arguments(CaseListArgs, location="query")
 @blp.response(200, CasePage)
 def get_cases(args: dict[str, Any]) -> dict[str, Any]:
-    with unit_of_work() as session:
+    with unit_of_work(read_only=True) as session:
         return list_cases(session, current_api_user(), args)
 
 
 @blp.route("/cases/<int:case_id>")
 @blp.response(200, CaseDetailOut)
 def get_case(case_id: int) -> dict[str, Any]:
-    with unit_of_work() as session:
+    with unit_of_work(read_only=True) as session:
         return case_detail(session, current_api_user(), case_id)
 
 

@@ -49,6 +49,27 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
+class SealedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON object stored sealed (inbox.sealing): credentials never sit in the database,
+    its backups or its logs in plain text. The column stays JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Any) -> Any:
+        from inbox import sealing
+
+        return None if value is None else sealing.seal(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dict[str, Any]:
+        from inbox import sealing
+
+        return sealing.unseal(value)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType, list[Any]: JSONType}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inbox.models.base import Base, utcnow
+from inbox.models.base import Base, SealedJSON, utcnow
 
 CHANNEL_KINDS = ("facebook", "instagram", "x", "email", "voice", "generic")
 DELIVERY_STATES = ("pending", "processed", "failed", "ignored", "unmatched")
@@ -22,8 +22,8 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(200))
     # Page id, X user id, mailbox address or phone number the provider names us by.
     external_id: Mapped[str | None] = mapped_column(String(255))
-    # Never returned by the API: signing secrets, access tokens.
-    secrets: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Never returned by the API, sealed at rest: signing secrets, access tokens.
+    secrets: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

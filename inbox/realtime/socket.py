@@ -82,6 +82,21 @@ def init_app(app: Flask, redis_url: str) -> None:
     # only recognises redis:// URLs, and the embedded Redis is a unix:// socket.
     manager = AccessAwareRedisManager(redis_url, channel=SOCKETIO_CHANNEL)
     socketio.init_app(app, client_manager=manager, async_mode=_async_mode())
+    app.wsgi_app = _without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
+
+
+def _without_websocket_compression(wsgi_app: Any) -> Any:
+    """Open WebSockets without per-message deflate. Its zlib state is about 300 KB per
+    connection (most of what an open desk costs the web process), and compressing each
+    event once per socket is CPU spent on every fan-out, for JSON events of a few hundred
+    bytes. The WebSocket server accepts the extension whenever a client offers it, so
+    the offer is dropped before the handshake."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return app
 
 
 def _async_mode() -> str:

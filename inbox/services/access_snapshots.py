@@ -177,7 +177,7 @@ def _snapshot_of(key: str, load: Callable[[Session], tuple[User, int | None] | N
     version = access_version()
     snapshot = _cached(key, version)
     if snapshot is None:
-        with unit_of_work() as session:
+        with unit_of_work(read_only=True) as session:
             found = load(session)
             if found is None:
                 return None

@@ -116,3 +116,34 @@ def test_another_web_process_sees_a_role_change_on_the_next_request(
         do_set_role(session, session.get(User, agent_alice.id), "supervisor")
     items = requests.get(url, headers=headers, timeout=30).json()["items"]
     assert [c["id"] for c in items] == [hidden.id]
+
+
+def test_the_desk_reads_while_a_worker_holds_the_sqlite_write_lock(
+        runtime: Any, client: Any, agent_alice: Any) -> None:
+    """On the embedded default a write (a worker's ingest batch) locks the database;
+    listing and opening cases only read, so they neither wait for it nor fail."""
+    import sqlite3
+    import time
+
+    if runtime.db.engine.dialect.name != "sqlite":
+        import pytest
+
+        pytest.skip("SQLite's write lock")
+    case = make_case(make_queue("Email"))
+    token = token_for(agent_alice)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    writer = sqlite3.connect(runtime.db.engine.url.database, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE cases SET subject = 'being ingested' WHERE id = ?", (case.id,))
+        started = time.monotonic()
+        listed = client.get("/api/v1/cases", headers=headers)
+        opened = client.get(f"/api/v1/cases/{case.id}", headers=headers)
+        waited = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert listed.status_code == 200 and opened.status_code == 200
+    assert [c["id"] for c in listed.json["items"]] == [case.id]
+    assert waited < 2.0  # a writer's lock is waited for up to 30 s

@@ -9,10 +9,11 @@ from typing import Any
 from tests.conftest import ROOT, process_env
 
 
-def inbox(runtime: Any, *args: str) -> subprocess.CompletedProcess[str]:
+def inbox(runtime: Any, *args: str, env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "inbox.cli", *args], env=process_env(runtime), cwd=ROOT,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "inbox.cli", *args], env=process_env(runtime, **(env or {})),
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
 
 

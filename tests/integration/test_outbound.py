@@ -352,6 +352,35 @@ def test_generic_reply_is_posted_signed_to_the_sources_reply_url(
     assert (message.send_status, message.external_id) == ("sent", "answer-77")
 
 
+@pytest.mark.parametrize("redirect", [307, 302])
+def test_a_reply_url_redirecting_inside_the_network_is_not_followed(
+    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform, redirect: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The source's URL is allowed; where it redirects to (another local service) is not:
+    nothing reaches that service and the agent sees why the reply failed."""
+    with FakePlatform() as internal:
+        monkeypatch.setenv("INBOX_OUTBOUND_ALLOW", graph.url.split("//", 1)[1])
+        queue = make_queue("Social care")
+        channel = connect_channel("generic", None, name="Reviews",
+                                  settings={"reply_url": graph.url + "/replies"})
+        seeded = seed_conversation(channel, external_id="rev-1", visibility="public",
+                                   kind="review", thread_key="generic:item:rev-1|by:u1",
+                                   customer_id="u1", queue=queue)
+        graph.script("POST", "/replies",
+                     Reply(redirect, headers={"Location": internal.url + "/admin"}))
+        internal.script("POST", "/admin", Reply(200, {"id": "leaked"}))
+        api_as(agent_alice).post(f"/api/v1/cases/{seeded.case_id}/reply",
+                                 json={"text": "Thanks for the review"})
+        run_outbound(runtime)
+        assert len(graph.calls("POST")) == 1
+        assert internal.calls("POST") == []
+    [message] = outbound_messages()
+    assert message.send_status == "failed"
+    expected = "loopback address" if redirect == 307 else "redirect that would drop"
+    assert expected in (message.send_error or ""), message.send_error
+
+
 def test_voice_case_is_answered_by_sms_when_the_channel_sends_text_messages(
     runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
 ) -> None:

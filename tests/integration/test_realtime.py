@@ -138,3 +138,32 @@ def test_case_claim_publishes_case_updated_after_commit(
     assert updates[0].payload["assignee_id"] == agent_alice.id
     assert f"queue:{case.queue_id}" in updates[0].rooms
     assert f"case:{case.id}" in updates[0].rooms
+
+
+
+def test_desk_websockets_open_without_per_message_compression(live_server: Any) -> None:
+    """Browsers offer permessage-deflate; accepting it costs ~300 KB of zlib state per
+    open desk. The web process declines it, and the socket works uncompressed."""
+    import base64
+    import os
+    import socket
+
+    key = base64.b64encode(os.urandom(16)).decode()
+    handshake = (f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                 f"Host: 127.0.0.1:{live_server.port}\r\nUpgrade: websocket\r\n"
+                 f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                 "Sec-WebSocket-Version: 13\r\n"
+                 "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=WAIT) as raw:
+        raw.sendall(handshake.encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < 4:
+            chunk = raw.recv(4096)
+            assert chunk, f"connection closed during the handshake: {answer!r}"
+            answer += chunk
+    head, frame = answer.split(b"\r\n\r\n", 1)
+    assert head.lower().startswith(b"http/1.1 101"), head
+    assert b"sec-websocket-extensions" not in head.lower(), head
+    # The Engine.IO open packet: a final text frame, RSV1 clear (not compressed).
+    assert frame[0] == 0x81, frame[:8]
+    assert frame[2:4] == b"0{", frame[:16]

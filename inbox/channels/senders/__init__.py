@@ -64,9 +64,11 @@ class SendSettings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     timeout: float = 20.0
+    production: bool = False  # admin-given URLs must then be https
 
     @classmethod
-    def from_env(cls, *, twilio_auth_token: str = "") -> SendSettings:
+    def from_env(cls, *, twilio_auth_token: str = "", production: bool = False
+                 ) -> SendSettings:
         env = os.environ
         return cls(
             meta_api_url=(env.get("INBOX_META_API_URL") or cls.meta_api_url).rstrip("/"),
@@ -79,6 +81,7 @@ class SendSettings:
             smtp_password=env.get("INBOX_SMTP_PASSWORD", ""),
             smtp_starttls=env.get("INBOX_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             timeout=float(env.get("INBOX_SEND_TIMEOUT") or cls.timeout),
+            production=production,
         )
 
 

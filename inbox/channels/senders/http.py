@@ -10,6 +10,7 @@ from typing import Any
 import requests
 
 from inbox.channels.senders import SendFailed
+from inbox.channels.senders.destinations import UnsafeDestination, send_checked
 
 MAX_RETRY_AFTER = 24 * 3600.0  # a platform asking for longer is treated as asking for a day
 
@@ -54,10 +55,18 @@ def platform_error(response: requests.Response) -> str:
         f"HTTP {response.status_code}")
 
 
-def request(method: str, url: str, *, timeout: float, **kwargs: Any) -> requests.Response:
-    """One call; unreachable or silent platforms are transient failures."""
+def request(method: str, url: str, *, timeout: float, admin_given: bool = False,
+            production: bool = False, **kwargs: Any) -> requests.Response:
+    """One call; unreachable or silent platforms are transient failures. An
+    `admin_given` URL (not the operator's configuration) is checked before each hop
+    (destinations.py): a refused one is a permanent failure that says why."""
+    timeouts = (min(timeout, 10.0), timeout)
     try:
-        return requests.request(method, url, timeout=(min(timeout, 10.0), timeout), **kwargs)
+        if admin_given:
+            return send_checked(method, url, production=production, timeout=timeouts, **kwargs)
+        return requests.request(method, url, timeout=timeouts, **kwargs)
+    except UnsafeDestination as exc:
+        raise SendFailed(f"refused to call {url}: {exc}", permanent=True)
     except requests.Timeout:
         # The platform may have taken it; retrying risks a duplicate, giving up loses it.
         # We retry: an agent can delete a duplicate, a silently lost reply is worse.

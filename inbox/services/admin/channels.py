@@ -6,6 +6,7 @@ import secrets as secrets_module
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from inbox.models import CHANNEL_KINDS, Channel
 from inbox.services.errors import Conflict, ValidationFailed
@@ -76,3 +77,13 @@ def channel_for(session: Session, kind: str | tuple[str, ...], external_id: str)
             Channel.is_active.is_(True),
         )
     )
+
+
+def do_reseal_secrets(session: Session) -> int:
+    """Seal every channel's secrets again with the newest key (after a new key was put
+    first in INBOX_SECRETS_KEY), so the old key can be retired. Returns how many."""
+    channels = list(session.scalars(select(Channel).order_by(Channel.id)))
+    for channel in channels:
+        channel.secrets = dict(channel.secrets)  # read with any key, written with the newest
+        flag_modified(channel, "secrets")
+    return len(channels)

@@ -178,7 +178,8 @@ def _send(message_id: int) -> str:
     if taken is None:
         return "skipped"  # already sent, failed, being sent, or not an outbound message
     channel, message, parent = taken
-    settings = SendSettings.from_env(twilio_auth_token=current().settings.twilio_auth_token)
+    settings = SendSettings.from_env(twilio_auth_token=current().settings.twilio_auth_token,
+                                     production=current().settings.production)
     try:
         platform_id = sender_for(channel.kind).send(channel, message, parent, settings)
     except SendFailed as failure:
