@@ -233,7 +233,7 @@ def secrets_new_key() -> None:
 def secrets_rotate() -> None:
     """Seal every channel's secrets with the newest key of INBOX_SECRETS_KEY."""
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_reseal_secrets
+    from inbox.services.admin.channels import do_reseal_secrets
 
     with unit_of_work() as session:
         count = do_reseal_secrets(session)
