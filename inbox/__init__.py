@@ -52,12 +52,23 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
-    from inbox.api import admin, cases, contacts, health, listening, queues, replies, routing, sla
+    from inbox.api import (
+        admin,
+        cases,
+        contacts,
+        health,
+        listening,
+        queues,
+        replies,
+        routing,
+        sla,
+        team,
+    )
     from inbox.web import pages
     from inbox.webhooks import receivers
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
-                      listening.blp, admin.blp, replies.blp):
+                      listening.blp, admin.blp, replies.blp, team.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)

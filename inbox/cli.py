@@ -111,13 +111,13 @@ def users_add(
     import secrets
 
     from inbox.services import unit_of_work
-    from inbox.services.admin.users import do_add_user
+    from inbox.services.admin.team import do_create_user
 
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     with unit_of_work() as session:
-        user = do_add_user(session, email, role, name=name, password=password,
-                           teams=list(teams) or None)
+        user = do_create_user(session, {"email": email, "role": role, "name": name,
+                                        "password": password, "teams": list(teams)}, None)
         click.echo(f"created {user.role} {user.email} (id {user.id})")
     if generated:
         click.echo(f"password: {password}")
@@ -131,14 +131,16 @@ def users_add(
 def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
     """Change a user's role or teams; their open desks follow at once."""
     from inbox.services import unit_of_work
-    from inbox.services.admin.users import do_set_role, do_set_teams, user_by_email
+    from inbox.services.admin.team import do_edit_user
+    from inbox.services.admin.users import user_by_email
 
+    changes: dict[str, Any] = {}
+    if role:
+        changes["role"] = role
+    if teams:
+        changes["teams"] = list(teams)
     with unit_of_work() as session:
-        user = user_by_email(session, email)
-        if role:
-            do_set_role(session, user, role)
-        if teams:
-            do_set_teams(session, user, list(teams))
+        user = do_edit_user(session, user_by_email(session, email).id, changes, None)
         click.echo(f"{user.email}: {user.role}, teams {', '.join(t.name for t in user.teams)}")
 
 
@@ -148,11 +150,12 @@ def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
 def users_deactivate(email: str) -> None:
     """No more sign-in for EMAIL: its tokens are revoked and its open desks closed."""
     from inbox.services import unit_of_work
-    from inbox.services.admin.users import do_deactivate_user, user_by_email
+    from inbox.services.admin.team import do_edit_user
+    from inbox.services.admin.users import user_by_email
 
     with unit_of_work() as session:
-        user = user_by_email(session, email)
-        do_deactivate_user(session, user)
+        user = do_edit_user(session, user_by_email(session, email).id, {"is_active": False},
+                            None)
         click.echo(f"deactivated {user.email}")
 
 
@@ -188,9 +191,142 @@ def tokens_create(email: str, name: str) -> None:
     click.echo(token)
 
 
+@tokens.command("list")
+@click.option("--email", help="Only this user's tokens.")
+def tokens_list(email: str | None) -> None:
+    """Tokens by prefix: id, prefix, name, user, created, last used, revoked."""
+    from inbox.services import unit_of_work
+    from inbox.services.admin.team import token_view, tokens_of
+    from inbox.services.admin.users import user_by_email
+
+    with unit_of_work(read_only=True) as session:
+        owner = user_by_email(session, email) if email else None
+        for row in tokens_of(session, owner):
+            view = token_view(row)
+            click.echo("\t".join(str(view[k] or "-") for k in (
+                "id", "prefix", "name", "user_email", "created_at", "last_used_at",
+                "revoked_at")))
+
+
+@tokens.command("revoke-id")
+@click.argument("token_id", type=int)
+@service_errors_as_usage
+def tokens_revoke_id(token_id: int) -> None:
+    """Revoke the token with this id (see `inbox tokens list`)."""
+    from inbox.models import ApiToken
+    from inbox.services import unit_of_work
+    from inbox.services.admin.users import do_revoke_token_row
+    from inbox.services.errors import NotFound
+
+    with unit_of_work() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"token {token_id} not found")
+        do_revoke_token_row(session, row)
+    click.echo("revoked", err=True)
+
+
+@main.group()
+def teams() -> None:
+    """Teams of agents; queues are given to teams."""
+
+
+@teams.command("add")
+@click.argument("name")
+@service_errors_as_usage
+def teams_add(name: str) -> None:
+    from inbox.services import unit_of_work
+    from inbox.services.admin.team import do_create_team
+
+    with unit_of_work() as session:
+        click.echo(do_create_team(session, name, None).id)
+
+
+@teams.command("list")
+def teams_list() -> None:
+    """id, name, members, default."""
+    from sqlalchemy import select
+
+    from inbox.models import Team
+    from inbox.services import unit_of_work
+    from inbox.services.admin.team import team_view
+
+    with unit_of_work(read_only=True) as session:
+        for team in session.scalars(select(Team).order_by(Team.name)):
+            view = team_view(session, team)
+            click.echo(f"{view['id']}\t{view['name']}\t{view['members']} members"
+                       + ("\tdefault" if view["is_default"] else ""))
+
+
+@main.group()
+def queues() -> None:
+    """Queues of cases and the teams that work them."""
+
+
+@queues.command("add")
+@click.argument("name")
+@click.option("--team", "teams", multiple=True, help="A team that works it; repeatable.")
+@click.option("--mode", type=click.Choice(["pull", "push"]), default="pull", show_default=True)
+@service_errors_as_usage
+def queues_add(name: str, teams: tuple[str, ...], mode: str) -> None:
+    from inbox.services import unit_of_work
+    from inbox.services.admin.team import do_create_queue
+
+    with unit_of_work() as session:
+        click.echo(do_create_queue(session, {"name": name, "teams": list(teams),
+                                             "mode": mode}, None).id)
+
+
+@queues.command("list")
+def queues_list() -> None:
+    """id, name, mode, teams."""
+    from sqlalchemy import select
+
+    from inbox.models import Queue
+    from inbox.services import unit_of_work
+    from inbox.services.admin.team import queue_view
+
+    with unit_of_work(read_only=True) as session:
+        for queue in session.scalars(select(Queue).order_by(Queue.name)):
+            view = queue_view(queue)
+            click.echo(f"{view['id']}\t{view['name']}\t{view['mode']}\t"
+                       + (", ".join(view["teams"]) or "(default team)"))
+
+
 @main.group()
 def channels() -> None:
     """Connected channels."""
+
+
+def _pairs(values: tuple[str, ...], what: str) -> dict[str, Any]:
+    """NAME=VALUE options; a VALUE that reads as JSON (true, 3, ["public"]) is taken as
+    such, anything else as text."""
+    import json
+
+    out: dict[str, Any] = {}
+    for item in values:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r}: use NAME=VALUE", param_hint=what)
+        try:
+            out[name.strip()] = json.loads(raw)
+        except ValueError:
+            out[name.strip()] = raw
+    return out
+
+
+def _show_channel(view: dict[str, Any]) -> None:
+    state = "enabled" if view["is_active"] else "disabled"
+    sending = "can send" if view["can_send"] else \
+        "cannot send yet: missing " + ", ".join(view["missing_to_send"])
+    click.echo(f"{view['id']}\t{view['kind']}\t{view['name']}\t{view['external_id'] or '-'}"
+               f"\t{state}\t{sending}\t{view['webhook_url']}")
+
+
+_SETTING = click.option("--setting", "settings", multiple=True, metavar="NAME=VALUE",
+                        help="A setting of this kind, e.g. reply_url=https://… (repeatable).")
+_CREDENTIAL = click.option("--credential", "credentials", multiple=True, metavar="NAME=VALUE",
+                           help="A credential, e.g. access_token=… (write-only; repeatable).")
 
 
 @channels.command("add")
@@ -199,19 +335,140 @@ def channels() -> None:
 @click.option("--name", required=True)
 @click.option("--external-id", help="Page id, X user id, mailbox address or phone number.")
 @click.option("--secret", help="Signing secret (generic and raw email); generated if omitted.")
+@_SETTING
+@_CREDENTIAL
 @service_errors_as_usage
-def channels_add(kind: str, name: str, external_id: str | None, secret: str | None) -> None:
-    """Connect a channel; prints its id, then its webhook URL."""
+def channels_add(kind: str, name: str, external_id: str | None, secret: str | None,
+                 settings: tuple[str, ...], credentials: tuple[str, ...]) -> None:
+    """Connect a channel; prints its id, then its webhook URL(s)."""
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.admin.channels import do_add_channel, webhook_url
+    from inbox.services.admin.channels import do_add_channel, raw_email_url, webhook_url
 
     with unit_of_work() as session:
-        channel = do_add_channel(session, kind, name, external_id=external_id, secret=secret)
+        channel = do_add_channel(session, kind, name, external_id=external_id, secret=secret,
+                                 settings=_pairs(settings, "--setting"),
+                                 credentials=_pairs(credentials, "--credential"))
+    public_url = current().settings.public_url
     click.echo(channel.id)
-    click.echo(webhook_url(channel, current().settings.public_url))
+    click.echo(webhook_url(channel, public_url))
+    if kind == "email":
+        click.echo(f"raw email (MIME) URL: {raw_email_url(channel, public_url)}", err=True)
     if secret is None and kind in ("generic", "email"):
         click.echo(f"signing secret: {channel.secrets['signing_secret']}", err=True)
+
+
+@channels.command("list")
+def channels_list() -> None:
+    """Every channel: id, kind, name, external id, state, whether it can send, URL."""
+    from sqlalchemy import select
+
+    from inbox.models import Channel
+    from inbox.runtime import current
+    from inbox.services import unit_of_work
+    from inbox.services.admin.channels import channel_view
+
+    with unit_of_work(read_only=True) as session:
+        for channel in session.scalars(select(Channel).order_by(Channel.id)):
+            _show_channel(channel_view(channel, current().settings.public_url))
+
+
+@channels.command("edit")
+@click.argument("channel_id", type=int)
+@click.option("--name")
+@click.option("--external-id")
+@_SETTING
+@_CREDENTIAL
+@click.option("--unset", multiple=True, metavar="NAME",
+              help="Remove a setting or credential (repeatable).")
+@service_errors_as_usage
+def channels_edit(channel_id: int, name: str | None, external_id: str | None,
+                  settings: tuple[str, ...], credentials: tuple[str, ...],
+                  unset: tuple[str, ...]) -> None:
+    """Change a channel's name, external id, settings or credentials."""
+    from inbox.services.admin.channel_profiles import profile
+
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = name
+    if external_id is not None:
+        changes["external_id"] = external_id
+    given_settings, given_credentials = (_pairs(settings, "--setting"),
+                                         _pairs(credentials, "--credential"))
+    kind = _channel_kind(channel_id)
+    for field_name in unset:
+        target = given_credentials if field_name in profile(kind).credentials \
+            else given_settings
+        target[field_name] = None
+    if given_settings:
+        changes["settings"] = given_settings
+    if given_credentials:
+        changes["credentials"] = given_credentials
+    _edit_channel(channel_id, changes)
+
+
+def _channel_kind(channel_id: int) -> str:
+    from inbox.services import unit_of_work
+    from inbox.services.admin.channels import get_channel
+
+    with unit_of_work(read_only=True) as session:
+        return get_channel(session, channel_id).kind
+
+
+def _edit_channel(channel_id: int, changes: dict[str, Any]) -> None:
+    from inbox.runtime import current
+    from inbox.services import unit_of_work
+    from inbox.services.admin.channels import channel_view, do_edit_channel
+
+    with unit_of_work() as session:
+        _show_channel(channel_view(do_edit_channel(session, channel_id, changes),
+                                   current().settings.public_url))
+
+
+@channels.command("disable")
+@click.argument("channel_id", type=int)
+@service_errors_as_usage
+def channels_disable(channel_id: int) -> None:
+    """Refuse the channel's webhooks (nothing is stored for it) until enabled again."""
+    _edit_channel(channel_id, {"is_active": False})
+
+
+@channels.command("enable")
+@click.argument("channel_id", type=int)
+@service_errors_as_usage
+def channels_enable(channel_id: int) -> None:
+    """Accept the channel's webhooks again."""
+    _edit_channel(channel_id, {"is_active": True})
+
+
+@channels.command("rotate-secret")
+@click.argument("channel_id", type=int)
+@click.option("--grace-hours", type=click.FloatRange(0, 168), default=24.0, show_default=True,
+              help="How long deliveries signed with the old secret are still accepted.")
+@service_errors_as_usage
+def channels_rotate_secret(channel_id: int, grace_hours: float) -> None:
+    """A new signing secret, printed once; the old one works for --grace-hours."""
+    from datetime import timedelta
+
+    from inbox.services import unit_of_work
+    from inbox.services.admin.channels import do_rotate_secret
+
+    with unit_of_work() as session:
+        secret = do_rotate_secret(session, channel_id, timedelta(hours=grace_hours))
+    click.echo(secret)
+
+
+@channels.command("delete")
+@click.argument("channel_id", type=int)
+@service_errors_as_usage
+def channels_delete(channel_id: int) -> None:
+    """Remove a channel no case or message refers to (else: disable it)."""
+    from inbox.services import unit_of_work
+    from inbox.services.admin.channels import do_delete_channel
+
+    with unit_of_work() as session:
+        do_delete_channel(session, channel_id)
+    click.echo(f"channel {channel_id} deleted", err=True)
 
 
 @main.group("secrets")

@@ -128,6 +128,16 @@ def _provider_secrets(instance_path: Path, production: bool) -> dict[str, str]:
     return {field: values[field] or stored[field] for field in PROVIDER_SECRET_VARS}
 
 
+def _public_url(instance_path: Path) -> str:
+    """INBOX_PUBLIC_URL, else where `inbox run` last served from this instance folder."""
+    served = instance_path / "served-url"  # written by inbox.launcher.run_all
+    if os.environ.get("INBOX_PUBLIC_URL"):
+        return os.environ["INBOX_PUBLIC_URL"].rstrip("/")
+    if served.exists():
+        return served.read_text().strip().rstrip("/") or "http://127.0.0.1:5000"
+    return "http://127.0.0.1:5000"
+
+
 def load_settings(overrides: dict[str, object] | None = None) -> Settings:
     """Read the environment; `overrides` (tests, CLI flags) win over it."""
     overrides = dict(overrides or {})
@@ -147,7 +157,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         secret_key=_secret_key(instance_path, production),
         secrets_keys=_secrets_keys(instance_path, production),
         production=production,
-        public_url=os.environ.get("INBOX_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        public_url=_public_url(instance_path),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
         max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),

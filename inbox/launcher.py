@@ -14,6 +14,7 @@ import click
 log = logging.getLogger("inbox")
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
+SERVED_URL_FILE = "served-url"  # also read by inbox.config
 
 
 def _logging() -> None:
@@ -100,7 +101,7 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     from inbox import runtime
     from inbox.jobs import ALL, INGEST
     from inbox.outage import outage_of
-    from inbox.services.ingest.drain import request_drain
+    from inbox.services.ingest.trigger import request_drain
     from workers.healing import HealingWorker, run_healing_worker
 
     _logging()
@@ -171,6 +172,12 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
     return ["  (users were created with `inbox users add`; no demo logins here)"]
 
 
+def remember_served_url(instance_path: Path, url: str) -> None:
+    """Where `inbox run` serves, for admin commands run beside it (`inbox channels add`
+    prints webhook URLs on that port unless INBOX_PUBLIC_URL says otherwise)."""
+    (instance_path / SERVED_URL_FILE).write_text(url + "\n")
+
+
 def run_all(host: str, port: int, demo: bool) -> int:
     """`inbox run`: migrations, the demo workspace, then web, worker and cron under one
     supervisor. One sequence read top to bottom, which is why it is longer than most."""
@@ -178,13 +185,15 @@ def run_all(host: str, port: int, demo: bool) -> int:
     from inbox.supervisor import Child, Supervisor
 
     _logging()
-    rt = runtime.start({"public_url": f"http://{host}:{port}"})
+    public_url = (os.environ.get("INBOX_PUBLIC_URL") or f"http://{host}:{port}").rstrip("/")
+    rt = runtime.start({"public_url": public_url})
+    remember_served_url(rt.settings.instance_path, public_url)
     migrate.upgrade(rt.settings.database_url)
     env = dict(os.environ)
     env.update(
         REDIS_URL=rt.redis_url,  # starts the embedded Redis here, owned by this process
         INBOX_INSTANCE_PATH=str(rt.settings.instance_path),
-        INBOX_PUBLIC_URL=f"http://{host}:{port}",
+        INBOX_PUBLIC_URL=public_url,
     )
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = rt.settings.database_url

@@ -11,8 +11,8 @@ import logging
 
 from inbox.jobs import current_job_id
 from inbox.services.cases.offers import dispatch as dispatch_offers
-from inbox.services.ingest.drain import drain_deliveries
-from inbox.services.ingest.drain import sweep_unprocessed as sweep_unprocessed_deliveries
+from inbox.services.ingest.trigger import drain_deliveries
+from inbox.services.ingest.trigger import sweep_unprocessed as sweep_unprocessed_deliveries
 from inbox.services.sending.outbound import send as send_message
 from inbox.services.sending.outbound import sweep_stuck as sweep_outbound
 from inbox.services.sla.sweep import sweep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,33 +15,41 @@ from inbox.runtime import current
 from inbox.schemas.admin import (
     ChannelIn,
     ChannelOut,
+    ChannelPatch,
     DeliveryDetailOut,
     DeliveryListArgs,
     DeliveryOut,
     ReplayIn,
     ReplayOut,
+    RotateSecretIn,
+    RotateSecretOut,
 )
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
-from inbox.services.admin.channels import do_add_channel, webhook_url
+from inbox.services.admin.channels import (
+    channel_view,
+    do_add_channel,
+    do_delete_channel,
+    do_edit_channel,
+    do_rotate_secret,
+    get_channel,
+)
 from inbox.services.ingest.deliveries import do_mark_for_replay, get_delivery, list_deliveries
-from inbox.services.ingest.drain import request_drain
+from inbox.services.ingest.trigger import request_drain
 
 blp = protected_blueprint("admin", __name__, "Channels and raw deliveries")
 
 
-def _channel_out(channel: Channel) -> dict[str, Any]:
-    return {**{c.key: getattr(channel, c.key) for c in Channel.__table__.columns
-               if c.key != "secrets"},
-            "webhook_url": webhook_url(channel, current().settings.public_url)}
+def _view(channel: Channel) -> dict[str, Any]:
+    return channel_view(channel, current().settings.public_url)
 
 
 @blp.route("/channels")
 @blp.response(200, ChannelOut(many=True))
 def get_channels() -> list[dict[str, Any]]:
     require_role(current_api_user(), "supervisor", "admin")
-    with unit_of_work() as session:
-        return [_channel_out(c) for c in session.scalars(select(Channel).order_by(Channel.id))]
+    with unit_of_work(read_only=True) as session:
+        return [_view(c) for c in session.scalars(select(Channel).order_by(Channel.id))]
 
 
 @blp.route("/channels", methods=["POST"])
@@ -50,8 +59,50 @@ def post_channel(body: dict[str, Any]) -> dict[str, Any]:
     require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         channel = do_add_channel(session, body["kind"], body["name"],
-                                 external_id=body.get("external_id"), secret=body.get("secret"))
-    return _channel_out(channel)
+                                 external_id=body.get("external_id"), secret=body.get("secret"),
+                                 settings=body["settings"], credentials=body["credentials"],
+                                 actor=current_api_user())
+        shown = _view(channel)
+        if body.get("secret") is None:
+            shown["signing_secret"] = channel.secrets["signing_secret"]  # shown this once
+    return shown
+
+
+@blp.route("/channels/<int:channel_id>")
+@blp.response(200, ChannelOut)
+def get_one_channel(channel_id: int) -> dict[str, Any]:
+    require_role(current_api_user(), "supervisor", "admin")
+    with unit_of_work(read_only=True) as session:
+        return _view(get_channel(session, channel_id))
+
+
+@blp.route("/channels/<int:channel_id>", methods=["PATCH"])
+@blp.arguments(ChannelPatch)
+@blp.response(200, ChannelOut)
+def patch_channel(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return _view(do_edit_channel(session, channel_id, body, actor=current_api_user()))
+
+
+@blp.route("/channels/<int:channel_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_channel(channel_id: int) -> None:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        do_delete_channel(session, channel_id, actor=current_api_user())
+
+
+@blp.route("/channels/<int:channel_id>/rotate-secret", methods=["POST"])
+@blp.arguments(RotateSecretIn)
+@blp.response(200, RotateSecretOut)
+def rotate_secret(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        secret = do_rotate_secret(session, channel_id, timedelta(hours=body["grace_hours"]),
+                                  actor=current_api_user())
+        until = _view(get_channel(session, channel_id))["rotation_grace_until"]
+    return {"signing_secret": secret, "rotation_grace_until": until}
 
 
 @blp.route("/deliveries")

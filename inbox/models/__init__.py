@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models; migrations/ holds their Alembic revisions."""
 
+from inbox.models.audit import AdminChange
 from inbox.models.base import Base, utcnow
 from inbox.models.canned import CannedResponse
 from inbox.models.cases import (
@@ -24,6 +25,7 @@ from inbox.models.workspace import (
 )
 
 __all__ = [
+    "AdminChange",
     "Base",
     "utcnow",
     "CannedResponse",

@@ -12,7 +12,25 @@ class ChannelIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     external_id = fields.String(load_default=None, validate=validate.Length(max=255))
     secret = fields.String(load_default=None, load_only=True,
-                           validate=validate.Length(min=16, max=200))
+                           validate=validate.Length(min=16, max=200),
+                           metadata={"description": "signing secret (generic, raw email); "
+                                                    "generated and shown once if omitted"})
+    settings = fields.Dict(keys=fields.String(), load_default=dict,
+                           metadata={"description": "per kind, e.g. reply_url (generic), "
+                                                    "sms_enabled (voice)"})
+    credentials = fields.Dict(keys=fields.String(), load_default=dict, load_only=True,
+                              metadata={"description": "write-only, per kind, e.g. "
+                                                       "access_token (facebook)"})
+
+
+class ChannelPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    external_id = fields.String(allow_none=True, validate=validate.Length(max=255))
+    settings = fields.Dict(keys=fields.String(),
+                           metadata={"description": "merged; a null value removes a setting"})
+    credentials = fields.Dict(keys=fields.String(), load_only=True,
+                              metadata={"description": "write-only, merged; null removes"})
+    is_active = fields.Boolean(metadata={"description": "false: webhooks are refused"})
 
 
 class ChannelOut(Schema):
@@ -21,8 +39,26 @@ class ChannelOut(Schema):
     name = fields.String()
     external_id = fields.String(allow_none=True)
     is_active = fields.Boolean()
+    settings = fields.Dict()
+    credentials_set = fields.List(fields.String(),
+                                  metadata={"description": "names only, never values"})
+    missing_to_send = fields.List(fields.String())
+    can_send = fields.Boolean()
+    rotation_grace_until = fields.String(allow_none=True)
     webhook_url = fields.String()
     created_at = fields.AwareDateTime()
+    signing_secret = fields.String(
+        metadata={"description": "only in the answer that generated it"})
+
+
+class RotateSecretIn(Schema):
+    grace_hours = fields.Float(load_default=24.0, validate=validate.Range(0, 168),
+                               metadata={"description": "how long the old secret still works"})
+
+
+class RotateSecretOut(Schema):
+    signing_secret = fields.String()
+    rotation_grace_until = fields.String(allow_none=True)
 
 
 class DeliveryListArgs(Schema):

@@ -30,7 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inbox.jobs import after_commit
-from inbox.models import ApiToken, Queue, Skill, Team, User
+from inbox.models import ApiToken, Queue, Skill, Team, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,8 @@ def _snapshot_of(key: str, load: Callable[[Session], tuple[User, int | None] | N
             snapshot = _take(version or b"", user, token_id, visible_queue_ids(session, user))
         if version is not None:
             _remember(key, snapshot)
+        if token_id is not None:
+            _note_token_use(token_id)
     return _copy(snapshot)
 
 
@@ -196,7 +198,24 @@ def user_for_token(token: str) -> User | None:
         row = active_token(session, token)
         return (row.user, row.id) if row is not None else None
 
-    return _snapshot_of("token:" + hashlib.sha256(token.encode()).hexdigest(), load)
+    user = _snapshot_of("token:" + hashlib.sha256(token.encode()).hexdigest(), load)
+    return user
+
+
+def _note_token_use(token_id: int) -> None:
+    """last_used_at, written when a process takes a snapshot of the token (so at most
+    about once per SNAPSHOT_SECONDS per process), outside any request's transaction."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from inbox.runtime import current
+
+    try:
+        with current().db.autocommit.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == token_id)
+                               .values(last_used_at=utcnow()))
+    except SQLAlchemyError as exc:  # best effort: SQLite busy with a writer, say
+        log.debug("last_used_at of token %s not written: %s", token_id, exc)
 
 
 def active_user(user_id: int) -> User | None:

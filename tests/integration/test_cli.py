@@ -67,3 +67,70 @@ def test_tokens_create_for_an_unknown_user_fails_clearly(runtime: Any) -> None:
     result = inbox(runtime, "tokens", "create", "nobody@example.com")
     assert result.returncode == 1
     assert "no user with email nobody@example.com" in result.stderr
+
+
+def test_channels_are_managed_from_the_command_line(runtime: Any) -> None:
+    added = inbox(runtime, "channels", "add", "generic", "--name", "Forum",
+                  "--setting", "reply_url=http://127.0.0.1:9/replies",
+                  "--setting", 'reply_visibilities=["public"]')
+    assert added.returncode == 0, added.stderr
+    channel_id, url = added.stdout.split()
+    assert url.endswith(f"/webhooks/generic/{channel_id}")
+    assert "signing secret: " in added.stderr
+    listed = inbox(runtime, "channels", "list").stdout
+    assert f"{channel_id}\tgeneric\tForum\t-\tenabled\tcan send" in listed
+    edited = inbox(runtime, "channels", "edit", channel_id, "--unset", "reply_url")
+    assert "cannot send yet: missing reply_url" in edited.stdout, edited.stderr
+    assert "\tdisabled\t" in inbox(runtime, "channels", "disable", channel_id).stdout
+    assert "\tenabled\t" in inbox(runtime, "channels", "enable", channel_id).stdout
+    rotated = inbox(runtime, "channels", "rotate-secret", channel_id, "--grace-hours", "2")
+    assert rotated.returncode == 0 and len(rotated.stdout.strip()) >= 32
+    deleted = inbox(runtime, "channels", "delete", channel_id)
+    assert deleted.returncode == 0 and "deleted" in deleted.stderr
+
+
+def test_channel_commands_validate_like_the_api(runtime: Any) -> None:
+    wrong_id = inbox(runtime, "channels", "add", "instagram", "--name", "IG",
+                     "--external-id", "brand.ig")
+    assert wrong_id.returncode == 1
+    assert "an Instagram channel" in wrong_id.stderr and "external_id" in wrong_id.stderr
+    no_phone = inbox(runtime, "channels", "add", "voice", "--name", "Hotline",
+                     "--external-id", "0800-123")
+    assert no_phone.returncode == 1 and "E.164" in no_phone.stderr
+    short = inbox(runtime, "channels", "add", "generic", "--name", "Forum", "--secret", "short")
+    assert short.returncode == 1 and "16 to 200" in short.stderr
+    unknown = inbox(runtime, "channels", "add", "generic", "--name", "Forum",
+                    "--setting", "colour=red")
+    assert unknown.returncode == 1 and "settings.colour" in unknown.stderr
+
+
+def test_channels_add_prints_urls_on_the_port_inbox_run_serves(runtime: Any) -> None:
+    served = runtime.settings.instance_path / "served-url"
+    served.write_text("http://127.0.0.1:5123\n")
+    try:
+        env = {k: v for k, v in process_env(runtime).items() if k != "INBOX_PUBLIC_URL"}
+        added = subprocess.run(
+            [sys.executable, "-m", "inbox.cli", "channels", "add", "email", "--name", "Support",
+             "--external-id", "help@brand.example"], env=env, cwd=ROOT,
+            capture_output=True, text=True, timeout=60)
+    finally:
+        served.unlink()
+    assert added.returncode == 0, added.stderr
+    channel_id, url = added.stdout.split()
+    assert url == "http://127.0.0.1:5123/webhooks/email/mailgun"
+    assert f"http://127.0.0.1:5123/webhooks/email/raw/{channel_id}" in added.stderr
+
+
+def test_teams_queues_and_tokens_from_the_command_line(runtime: Any) -> None:
+    assert inbox(runtime, "teams", "add", "Billing").returncode == 0
+    assert inbox(runtime, "users", "add", "eve@example.com", "--role", "agent",
+                 "--team", "Billing").returncode == 0
+    assert inbox(runtime, "queues", "add", "Invoices", "--team", "Billing").returncode == 0
+    assert "Invoices\tpull\tBilling" in inbox(runtime, "queues", "list").stdout
+    assert "\tBilling\t1 members" in inbox(runtime, "teams", "list").stdout
+    token = inbox(runtime, "tokens", "create", "eve@example.com", "--name", "crm").stdout.strip()
+    [line] = inbox(runtime, "tokens", "list", "--email", "eve@example.com").stdout.splitlines()
+    token_id, prefix, name = line.split("\t")[:3]
+    assert token.startswith(prefix) and name == "crm" and line.endswith("\t-")
+    assert inbox(runtime, "tokens", "revoke-id", token_id).returncode == 0
+    assert not inbox(runtime, "tokens", "list").stdout.splitlines()[0].endswith("\t-")

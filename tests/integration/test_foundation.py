@@ -179,5 +179,6 @@ def test_production_never_invents_provider_secrets(
 ) -> None:
     monkeypatch.setenv("INBOX_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("INBOX_SECRETS_KEY", "Zt3v3RNg7Vx2e0d6tQx9QyJ8m1G4kXo5sH2bW7aPqLc=")
     monkeypatch.delenv("META_APP_SECRET", raising=False)
     assert load_settings({"instance_path": tmp_path}).meta_app_secret == ""

@@ -94,6 +94,11 @@ export class Composer {
         h("span", { class: `badge badge--${mode.visibility}` }, mode.visibility === "public" ? "everyone sees it" : "only the customer")));
     }
     if (!modes.length) box.append(h("p", { class: "muted" }, "This channel cannot send replies."));
+    const missing = this.missingToSend();
+    if (missing.length) {
+      box.append(h("p", { class: "warning-box", id: "reply-not-set-up", role: "status" },
+        `This channel is not set up to send replies yet (missing: ${missing.join(", ")}). An admin can add it on the Channels page.`));
+    }
     if (this.kind === "email" && this.detail) {
       const subject = /^re:/i.test(this.detail.subject ?? "") ? this.detail.subject : `Re: ${this.detail.subject ?? ""}`;
       box.append(h("p", { class: "muted", id: "email-subject" }, `Subject: ${subject}`));
@@ -111,6 +116,11 @@ export class Composer {
 
   saveDraft() {
     if (this.detail) this.drafts.set(this.detail.id, { text: this.text.value, visibility: this.visibility });
+  }
+
+  /** What the case's channel still needs before a reply can be sent (empty: ready). */
+  missingToSend() {
+    return this.store.channel(this.detail?.channel_id)?.missing_to_send ?? [];
   }
 
   heldByOther() {
@@ -137,7 +147,8 @@ export class Composer {
     counter.className = `counter${result.over ? " counter--over" : ""}`;
     const found = this.visibility === "public" ? contactDetails(text) : [];
     this.showWarning(found);
-    byId("reply-send").disabled = held || closed || !text.trim() || result.over || !this.visibility;
+    byId("reply-send").disabled = held || closed || !text.trim() || result.over || !this.visibility
+      || this.missingToSend().length > 0;
   }
 
   showWarning(found) {

@@ -1,1 +1,3 @@
-"""Administration: users, teams and tokens, channels, the demo workspace."""
+"""Administration: the team (users, teams, queues, tokens), channels and what each kind
+needs, the record of admin changes, and the demo workspace. See docs/administration.md.
+"""

@@ -100,7 +100,8 @@ def _token_hash(token: str) -> str:
 def do_create_token(session: Session, user: User, name: str = "") -> str:
     """Return a new token for `user`; only its hash is stored, so it is shown once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name))
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name,
+                         prefix=token[:len(TOKEN_PREFIX) + 4]))
     session.flush()
     return token
 
@@ -127,7 +128,12 @@ def do_revoke_token(session: Session, token: str) -> None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None:
         raise NotFound("no such token")
-    row.revoked_at = utcnow()
+    do_revoke_token_row(session, row)
+
+
+def do_revoke_token_row(session: Session, row: ApiToken) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
     publish_access_change(session, disconnect_tokens=[row.id])
 
 

@@ -23,6 +23,7 @@ from inbox.realtime.publish import publish
 from inbox.realtime.rooms import case_room
 from inbox.runtime import current
 from inbox.services.access import access_case, visible_queue_ids
+from inbox.services.admin.channel_profiles import channel_missing_to_send
 from inbox.services.errors import ValidationFailed
 
 VIEWING_TTL = 3600  # seconds a case's viewer list survives without any change
@@ -112,6 +113,7 @@ def desk_directory(session: Session, user: User) -> dict[str, Any]:
         "me": {"id": user.id, "name": user.name, "role": user.role, "presence": user.presence,
                "is_supervisor": user.is_supervisor},
         "users": [{"id": u.id, "name": u.name, "role": u.role} for u in users],
-        "channels": [{"id": c.id, "kind": c.kind, "name": c.name} for c in channels],
+        "channels": [{"id": c.id, "kind": c.kind, "name": c.name,
+                      "missing_to_send": channel_missing_to_send(c)} for c in channels],
         "queues": [{"id": q.id, "name": q.name, "mine": q.id in mine} for q in queues],
     }

@@ -20,8 +20,9 @@ from inbox.channels.inbound import InboundRequest, ProviderSecrets, Verification
 from inbox.channels.registry import CHANNEL_ADDRESSED, adapter_for
 from inbox.models import Channel, Delivery, utcnow
 from inbox.runtime import current, unit_of_work
+from inbox.services.admin.channel_profiles import signing_secrets
 from inbox.services.dbutil import insert_many_returning_ids
-from inbox.services.errors import NotFound, ServiceError, ValidationFailed
+from inbox.services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from inbox.services.ingest.batching import GroupCommit
 from inbox.services.ingest.trigger import request_drain_after_store
 
@@ -69,7 +70,8 @@ def provider_secrets(channel_secret: str = "") -> ProviderSecrets:
 @dataclass(frozen=True)
 class _ChannelKey:
     kind: str
-    signing_secret: str
+    signing_secrets: tuple[str, ...]  # the current one, then one rotated out in its grace
+    is_active: bool
     read_at: float
 
 
@@ -97,8 +99,7 @@ def _channel_key(channel_id: int) -> _ChannelKey | None:
             if channel is None:
                 _channel_keys.pop(channel_id, None)
                 return None
-            key = _ChannelKey(channel.kind,
-                              str((channel.secrets or {}).get("signing_secret", "")), now)
+            key = _ChannelKey(channel.kind, signing_secrets(channel), channel.is_active, now)
     except SQLAlchemyError as exc:
         log.error("could not read channel %s: %s", channel_id, type(exc).__name__)
         raise StorageUnavailable("the service cannot reach its database; retry later")
@@ -117,18 +118,24 @@ def _count_verification_failure(provider: str) -> None:
 
 def check_delivery(provider: str, inbound: InboundRequest, channel_id: int | None) -> str | None:
     """Verify the request; return its replay key. Raises NotFound / VerificationRefused."""
-    channel_secret = ""
+    channel_secrets: tuple[str, ...] = ("",)
     if provider in CHANNEL_ADDRESSED:
         key = _channel_key(channel_id) if channel_id is not None else None
         if key is None or key.kind != CHANNEL_ADDRESSED[provider]:
             raise NotFound(f"no {CHANNEL_ADDRESSED[provider]} channel {channel_id}")
-        channel_secret = key.signing_secret
-    try:
-        return adapter_for(provider).verify(inbound, provider_secrets(channel_secret))
-    except VerificationFailed as exc:
-        _count_verification_failure(provider)
-        log.info("webhook verification failed for %s: %s", provider, exc.reason)
-        raise VerificationRefused(exc.reason, exc.status)
+        if not key.is_active:
+            raise Forbidden(f"channel {channel_id} is disabled; nothing was stored")
+        channel_secrets = key.signing_secrets
+    for n, channel_secret in enumerate(channel_secrets):
+        try:
+            return adapter_for(provider).verify(inbound, provider_secrets(channel_secret))
+        except VerificationFailed as exc:
+            if n + 1 < len(channel_secrets):
+                continue  # signed with the secret being rotated out, perhaps
+            _count_verification_failure(provider)
+            log.info("webhook verification failed for %s: %s", provider, exc.reason)
+            raise VerificationRefused(exc.reason, exc.status)
+    raise AssertionError("unreachable: at least one secret is tried")
 
 
 def do_accept_delivery(

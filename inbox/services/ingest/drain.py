@@ -13,17 +13,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from inbox.channels.base import NormalizedMessage, ParseFailed
 from inbox.channels.registry import adapter_for
-from inbox.jobs import INGEST, OneWaiting, current_job_id, enqueue, job
 from inbox.models import Channel, Delivery, WatchTerm, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
@@ -31,6 +29,7 @@ from inbox.services.admin.channels import channel_for
 from inbox.services.dbutil import for_update, update_many
 from inbox.services.ingest.arrivals import Arrival
 from inbox.services.ingest.take_in import take_in_messages
+from inbox.services.ingest.trigger import DRAIN_WAITING, request_drain
 from inbox.services.routing.decide import RoutingTable, load_routing_table
 
 log = logging.getLogger(__name__)
@@ -38,10 +37,6 @@ log = logging.getLogger(__name__)
 # Deliveries per transaction: big enough to amortize a batch's fixed statements, small
 # enough that a thread another worker holds is seldom in it (it would wait a moment).
 BATCH_SIZE = 100
-# A delivery first waits for a drain already waiting; the job clears this as it starts,
-# so a delivery committed while it runs is either seen by it or asks for a new job.
-DRAIN_WAITING = OneWaiting("inbox:ingest:drain-requested", ttl_seconds=60)
-SWEEP_AFTER_SECONDS = 10  # a delivery pending this long has lost its job
 
 @dataclass
 class BatchContext:
@@ -301,30 +296,3 @@ def ingest_now(ids: list[int]) -> int:
         total += process_batch(BATCH_SIZE, ids[start:start + BATCH_SIZE])
     return total
 
-
-# ---------------------------------------------------------------- the drain job
-
-
-@job(INGEST, job_timeout=600, result_ttl=60)
-def drain_deliveries() -> int:
-    """Ingest everything pending; ask for a second worker when a batch comes back full."""
-    taken = drain(on_full_batch=request_drain)  # once: the flag holds until a job starts
-    log.info("job %s ingested %d deliveries", current_job_id(), taken)
-    return taken
-
-
-def request_drain(*, force: bool = False) -> bool:
-    """Enqueue a drain job unless one is already waiting. Returns True if enqueued."""
-    return enqueue(drain_deliveries, one_waiting=None if force else DRAIN_WAITING)
-
-
-def sweep_unprocessed() -> int:
-    """Ask for a drain for deliveries whose job was lost (killed worker, flushed Redis)."""
-    with unit_of_work() as session:
-        cutoff = utcnow() - timedelta(seconds=SWEEP_AFTER_SECONDS)
-        stuck = session.scalar(select(func.count(Delivery.id)).where(
-            Delivery.state == "pending", Delivery.received_at < cutoff)) or 0
-    if stuck:
-        request_drain(force=True)
-        log.info("job %s: %d deliveries were waiting; drain requested", current_job_id(), stuck)
-    return stuck

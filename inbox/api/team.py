@@ -1,0 +1,183 @@
+"""/api/v1/users, /teams, /queues (create, edit), /tokens, /admin/changes.
+Supervisors read people and queues; admins change them; everyone manages their own tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from inbox.api.auth import current_api_user
+from inbox.api.base import protected_blueprint
+from inbox.models import AdminChange, Queue, Team, User
+from inbox.schemas.team import (
+    AdminChangeArgs,
+    AdminChangeOut,
+    QueueIn,
+    QueueOut,
+    QueuePatch,
+    TeamIn,
+    TeamOut,
+    TokenIn,
+    TokenListArgs,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+from inbox.services import unit_of_work
+from inbox.services.access import require_role
+from inbox.services.admin.team import (
+    do_create_queue,
+    do_create_team,
+    do_create_user,
+    do_delete_team,
+    do_edit_queue,
+    do_edit_user,
+    do_issue_token,
+    do_rename_team,
+    do_revoke_token_by_id,
+    queue_view,
+    team_view,
+    token_view,
+    tokens_of,
+    user_view,
+)
+from inbox.services.errors import NotFound
+
+blp = protected_blueprint("team", __name__, "People, teams, queues and API tokens")
+READERS = ("supervisor", "admin")
+
+
+@blp.route("/users")
+@blp.response(200, UserOut(many=True))
+def get_users() -> list[dict[str, Any]]:
+    require_role(current_api_user(), *READERS)
+    with unit_of_work(read_only=True) as session:
+        return [user_view(u) for u in session.scalars(select(User).order_by(User.name))]
+
+
+@blp.route("/users", methods=["POST"])
+@blp.arguments(UserIn)
+@blp.response(201, UserOut)
+def post_user(body: dict[str, Any]) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return user_view(do_create_user(session, body, current_api_user()))
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@blp.arguments(UserPatch)
+@blp.response(200, UserOut)
+def patch_user(body: dict[str, Any], user_id: int) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return user_view(do_edit_user(session, user_id, body, current_api_user()))
+
+
+@blp.route("/teams")
+@blp.response(200, TeamOut(many=True))
+def get_teams() -> list[dict[str, Any]]:
+    require_role(current_api_user(), *READERS)
+    with unit_of_work(read_only=True) as session:
+        return [team_view(session, t) for t in session.scalars(select(Team).order_by(Team.name))]
+
+
+@blp.route("/teams", methods=["POST"])
+@blp.arguments(TeamIn)
+@blp.response(201, TeamOut)
+def post_team(body: dict[str, Any]) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return team_view(session, do_create_team(session, body["name"], current_api_user()))
+
+
+@blp.route("/teams/<int:team_id>", methods=["PATCH"])
+@blp.arguments(TeamIn)
+@blp.response(200, TeamOut)
+def patch_team(body: dict[str, Any], team_id: int) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return team_view(session, do_rename_team(session, team_id, body["name"],
+                                                 current_api_user()))
+
+
+@blp.route("/teams/<int:team_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_team(team_id: int) -> None:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        do_delete_team(session, team_id, current_api_user())
+
+
+@blp.route("/queues/all")
+@blp.response(200, QueueOut(many=True))
+def get_all_queues() -> list[dict[str, Any]]:
+    require_role(current_api_user(), *READERS)
+    with unit_of_work(read_only=True) as session:
+        return [queue_view(q) for q in session.scalars(select(Queue).order_by(Queue.name))]
+
+
+@blp.route("/queues", methods=["POST"])
+@blp.arguments(QueueIn)
+@blp.response(201, QueueOut)
+def post_queue(body: dict[str, Any]) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return queue_view(do_create_queue(session, body, current_api_user()))
+
+
+@blp.route("/queues/<int:queue_id>", methods=["PATCH"])
+@blp.arguments(QueuePatch)
+@blp.response(200, QueueOut)
+def patch_queue(body: dict[str, Any], queue_id: int) -> dict[str, Any]:
+    require_role(current_api_user(), "admin")
+    with unit_of_work() as session:
+        return queue_view(do_edit_queue(session, queue_id, body, current_api_user()))
+
+
+@blp.route("/tokens")
+@blp.arguments(TokenListArgs, location="query")
+@blp.response(200, TokenOut(many=True))
+def get_tokens(args: dict[str, Any]) -> list[dict[str, Any]]:
+    me = current_api_user()
+    if args["all"]:
+        require_role(me, "admin")
+    with unit_of_work(read_only=True) as session:
+        return [token_view(t) for t in tokens_of(session, None if args["all"] else me)]
+
+
+@blp.route("/tokens", methods=["POST"])
+@blp.arguments(TokenIn)
+@blp.response(201, TokenOut)
+def post_token(body: dict[str, Any]) -> dict[str, Any]:
+    me = current_api_user()
+    with unit_of_work() as session:
+        owner = me
+        if body.get("user_id") not in (None, me.id):
+            require_role(me, "admin")
+            found = session.get(User, body["user_id"])
+            if found is None:
+                raise NotFound(f"user {body['user_id']} not found")
+            owner = found
+        row, token = do_issue_token(session, owner, body["name"], me)
+        return {**token_view(row), "token": token}  # shown this once
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(200, TokenOut)
+def delete_token(token_id: int) -> dict[str, Any]:
+    with unit_of_work() as session:
+        return token_view(do_revoke_token_by_id(session, token_id, current_api_user()))
+
+
+@blp.route("/admin/changes")
+@blp.arguments(AdminChangeArgs, location="query")
+@blp.response(200, AdminChangeOut(many=True))
+def get_admin_changes(args: dict[str, Any]) -> Any:
+    require_role(current_api_user(), "admin")
+    with unit_of_work(read_only=True) as session:
+        stmt = select(AdminChange).order_by(AdminChange.id.desc()).limit(args["limit"])
+        if args.get("target_kind"):
+            stmt = stmt.where(AdminChange.target_kind == args["target_kind"])
+        return list(session.scalars(stmt))

@@ -1,0 +1,32 @@
+"""Recording admin changes: who, what, before and after, with secrets masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from inbox.models import AdminChange, User
+
+COMMAND_LINE = "command line"
+MASKED = "set"
+
+
+def masked(values: dict[str, Any]) -> dict[str, str]:
+    """Credentials and secrets as an audit shows them: that they are set, never what."""
+    return {name: (MASKED if value else "removed") for name, value in values.items()}
+
+
+def record_change(session: Session, actor: User | None, action: str, target_kind: str,
+                  target_id: int | None, changes: dict[str, Any] | None = None) -> None:
+    """Record an admin change in the same transaction as the change itself. `changes`
+    maps a field to [before, after]; mask secrets before passing them."""
+    session.add(AdminChange(actor_id=actor.id if actor is not None else None,
+                            actor=actor.email if actor is not None else COMMAND_LINE,
+                            action=action, target_kind=target_kind, target_id=target_id,
+                            changes=changes or {}))
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key)}
