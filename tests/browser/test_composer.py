@@ -126,3 +126,19 @@ def test_canned_responses_are_searchable_and_fill_in_their_variables(
     expect(alice.page.locator("#reply-text")).to_have_value(
         "Hi Rita, your refund is on its way. Alice Agent")
     expect(alice.page.locator("#canned")).to_be_hidden()
+
+
+def test_a_channel_without_its_credentials_says_so_before_the_agent_writes(
+    open_desk: Any, server: Any, workspace: Any
+) -> None:
+    page_channel = connect_channel("facebook", "104859392837465", name="Brand page")
+    seeded = seed_conversation(page_channel, external_id="913374650012345_1203948576",
+                               thread_key="fb:post:913374650012345", visibility="public",
+                               kind="comment", customer_id="2200000000000001",
+                               text="Where is my parcel?", queue=_queue(workspace.social))
+    alice = open_desk(workspace.alice)
+    alice.open(seeded.case_id)
+    notice = alice.page.locator("#reply-not-set-up")
+    expect(notice).to_contain_text("not set up to send replies yet (missing: access_token)")
+    alice.page.locator("#reply-text").fill("On its way!")
+    expect(alice.page.locator("#reply-send")).to_be_disabled()
