@@ -105,7 +105,7 @@ def serve(host: str, port: int, smtp_port: int, service_url: str | None,
     """`inbox sandbox`: connect the demo channels, serve until Ctrl-C or SIGTERM."""
     from inbox import runtime
     from inbox.services import unit_of_work
-    from inbox.services.sandbox import do_connect_demo_channels
+    from inbox.services.admin.sandbox import do_connect_demo_channels
 
     logging.basicConfig(level="INFO",
                         format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")

@@ -7,7 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from inbox.services import canned
+from inbox.services import unit_of_work
+from inbox.services.sending import canned
 from tests.browser.conftest import X_CUSTOMER_ID
 from tests.browser.desk import case_whose_subject_has, post_x_mention, wait_for
 from tests.fakes.conversations import connect_channel, seed_conversation
@@ -103,12 +104,14 @@ def test_contact_details_in_a_public_reply_are_caught_and_moved_to_a_private_mes
 def test_canned_responses_are_searchable_and_fill_in_their_variables(
     open_desk: Any, server: Any, workspace: Any
 ) -> None:
-    canned.create(workspace.sam, {"title": "Refund on its way",
-                                  "body": "Hi {{contact.first_name}}, your refund is on its way. "
-                                          "{{agent.name}}{{unknown.thing}}",
-                                  "tags": ["billing"]})
-    canned.create(workspace.sam, {"title": "Outage apology", "body": "We are fixing it.",
-                                  "tags": ["outage"]})
+    with unit_of_work() as session:
+        canned.create(session, workspace.sam, {
+            "title": "Refund on its way",
+            "body": "Hi {{contact.first_name}}, your refund is on its way. "
+                    "{{agent.name}}{{unknown.thing}}",
+            "tags": ["billing"]})
+        canned.create(session, workspace.sam, {"title": "Outage apology",
+                                               "body": "We are fixing it.", "tags": ["outage"]})
     alice = _x_case(open_desk, server, workspace, "1874500000000000303",
                     "@AcmeSupport where is my money")
     alice.page.get_by_role("button", name="Canned responses").click()

@@ -17,17 +17,18 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from inbox.channels.base import InboundRequest
 from inbox.channels.generic import verify_inbox_signature
+from inbox.channels.inbound import InboundRequest
+from inbox.jobs import OUTBOUND
 from inbox.models import Case, CaseEvent, Message
 from inbox.sandbox import Reply, SandboxPlatform, SmtpReceiver
-from inbox.services import outbound, unit_of_work
-from inbox.services.ingest import process_batch
+from inbox.services import unit_of_work
+from inbox.services.ingest.drain import process_batch
+from inbox.services.sending import outbound
 from tests.conftest import WAIT, LiveProcess, free_port, process_env
 from tests.factories import make_queue
 from tests.fakes.conversations import connect_channel, seed_conversation
 from tests.signing import generic_headers, meta_headers
-from workers.queues import OUTBOUND
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGE_ID = "104859392837465"
@@ -540,7 +541,7 @@ def test_rule_acknowledges_automatically_once_per_contact_and_window(
         kinds = list(session.scalars(select(CaseEvent.kind).where(
             CaseEvent.case_id == case_id)))
     assert "auto_acknowledged" in kinds
-    from inbox.services.acknowledgements import do_acknowledge
+    from inbox.services.sending.acknowledgements import do_acknowledge
 
     with unit_of_work() as session:  # the same customer again, within the window
         case = session.get(Case, case_id)

@@ -14,9 +14,9 @@ from inbox.models import AdminChange, Channel, Message
 from inbox.sandbox import AnswerPolicy, Sandbox
 from inbox.sandbox.credentials import generic_reply_url
 from inbox.services import unit_of_work
-from inbox.services.ingest import process_batch
-from inbox.services.sandbox import do_connect_demo_channels
-from inbox.services.workspace import do_create_demo_workspace
+from inbox.services.admin.sandbox import do_connect_demo_channels
+from inbox.services.admin.workspace import do_create_demo_workspace
+from inbox.services.ingest.drain import process_batch
 from inbox.simulator.content import PERSONAS
 from tests.conftest import LiveServer, wait_until
 from tests.factories import make_queue
