@@ -41,8 +41,9 @@ def build_desk(into: Path) -> None:
                        cwd=work, check=True)
         subprocess.run([npm, "run", "--silent", "build"], cwd=work, check=True)
         built = work / "static" / "dist"
-        if not (built / "desk.js").is_file():
-            raise RuntimeError(f"the desk build made no {built / 'desk.js'}")
+        for bundle in ("desk.js", "admin.js"):
+            if not (built / bundle).is_file():
+                raise RuntimeError(f"the desk build made no {built / bundle}")
         shutil.copytree(built, into)
 
 

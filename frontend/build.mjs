@@ -1,9 +1,10 @@
-// Bundle the desk: frontend/src/desk.js -> frontend/static/dist/desk.js (esbuild).
+// Bundle the desk and the admin page: frontend/src/{desk,admin}.js -> frontend/static/dist/
+// (esbuild; each bundle carries the lib/ modules it shares with the other).
 // `npm run build` once, `npm run watch` while editing. Output is gitignored.
 import * as esbuild from "esbuild";
 
 const options = {
-  entryPoints: ["src/desk.js"],
+  entryPoints: ["src/desk.js", "src/admin.js"],
   outdir: "static/dist",
   bundle: true,
   format: "esm",

@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         sla,
         team,
     )
+    from inbox.web import admin as admin_page
     from inbox.web import pages
     from inbox.webhooks import receivers
 
@@ -72,4 +73,5 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
+    app.register_blueprint(admin_page.blp)
     app.register_blueprint(receivers.blp)

@@ -1,4 +1,5 @@
-"""Login, logout and the desk page. The desk itself talks REST and Socket.IO (docs/desk.md).
+"""Login, logout and the desk page (the admin page is inbox/web/admin.py). The desk
+itself talks REST and Socket.IO (docs/desk.md).
 
 The desk's JavaScript is bundled by esbuild from frontend/src into frontend/static/dist
 (`npm run build`, which `./dev run` and `./dev test` do when needed). Without the bundle
@@ -45,14 +46,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("frontend.desk")
 
 
-def bundle_version() -> str | None:
-    """The desk bundle's modification time (a cache-busting version), or None if unbuilt."""
-    path = Path(current_app.static_folder or "") / BUNDLE
+def bundle_version(bundle: str | None = None) -> str | None:
+    """A bundle's modification time (a cache-busting version), or None if unbuilt."""
+    path = Path(current_app.static_folder or "") / (bundle or BUNDLE)
     return str(int(path.stat().st_mtime)) if path.is_file() else None
 
 
 @blp.after_request
-def _security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
+def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
+    """The page headers of every server-rendered page (the desk, login, admin)."""
     if response.mimetype == "text/html":
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -47,3 +47,29 @@ def test_without_the_bundle_the_desk_says_how_to_build_it(
     assert "JavaScript is not built" in html
     assert "npm ci &amp;&amp; npm run build" in html
     assert "not-built.js?v=" not in html
+
+
+def test_the_admin_page_loads_its_own_bundle_under_the_same_policy(
+    client: Any, workspace: Any, runtime: Any
+) -> None:
+    from tests.conftest import make_user
+
+    make_user("ada@example.com", "admin", "Ada Admin")
+    _signed_in(client, "ada@example.com")
+    page = client.get("/admin")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r'<script type="module" src="/static/dist/admin\.js\?v=\d+">', html)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert 'href="/admin"' in client.get("/").get_data(as_text=True)  # the desk links to it
+
+
+def test_without_its_bundle_the_admin_page_says_how_to_build_it(
+    client: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inbox.web import admin
+
+    monkeypatch.setattr(admin, "BUNDLE", "dist/not-built.js")
+    _signed_in(client, workspace.sam.email)
+    html = client.get("/admin").get_data(as_text=True)
+    assert "JavaScript is not built" in html and "npm ci &amp;&amp; npm run build" in html

@@ -1,18 +1,21 @@
 """The desk as docs/desk.md shows it: a busy queue, a case open with its contact's
-history across channels, a reply sent, a note, a colleague typing.
+history across channels, a reply sent, a note, a colleague typing. And the admin page as
+docs/admin.md shows it: channels with what each still needs to send replies.
 
-Saved to test-output/screenshots/desk.png on every run; with INBOX_UPDATE_DOCS_SCREENSHOT=1
-it also replaces docs/desk.png.
+Saved to test-output/screenshots/{desk,admin}.png on every run; with
+INBOX_UPDATE_DOCS_SCREENSHOT=1 they also replace docs/desk.png and docs/admin.png.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.admin import AdminPage
 from tests.browser.desk import (
     ROOT,
     case_whose_subject_has,
@@ -64,6 +67,24 @@ def test_a_screenshot_of_the_desk_for_the_docs(
     while toasts.count():
         toasts.first.click()
 
-    path = alice.screenshot("desk")
+    keep_for_docs(alice.screenshot("desk"))
+
+
+def keep_for_docs(path: Path) -> None:
     if os.environ.get("INBOX_UPDATE_DOCS_SCREENSHOT") == "1":
-        shutil.copyfile(path, ROOT / "docs" / "desk.png")
+        shutil.copyfile(path, ROOT / "docs" / path.name)
+
+
+def test_a_screenshot_of_the_admin_page_for_the_docs(
+    open_desk: Any, admin_ada: Any, platform_api: Any
+) -> None:
+    admin = AdminPage(open_desk(admin_ada)).open()
+    section = admin.section("channels")
+    admin.connect_channel("facebook", "Acme on Facebook", "104859392837465")
+    expect(admin.row("channel", "Acme on Facebook")).to_contain_text("Missing access_token")
+    admin.connect_channel("generic", "Community forum",
+                          fields={"Reply URL": platform_api.url + "/forum/replies"})
+    expect(section.locator(".once")).to_contain_text("Community forum")
+    admin.row("channel", "Reviews").get_by_role("button", name="Edit").click()
+    expect(admin.form("channel").get_by_label("Reply URL")).to_be_visible()
+    keep_for_docs(admin.desk.screenshot("admin"))

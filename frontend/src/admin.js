@@ -1,0 +1,45 @@
+// The admin page: one section at a time (the address's #hash), each loaded from the
+// REST API; after any change every section is read again, so counts and names that
+// depend on each other (team members, a renamed team's queues, the record) agree.
+
+import { byId } from "./lib/dom.js";
+import { ChangesSection } from "./admin/changes.js";
+import { ChannelsSection } from "./admin/channels.js";
+import { PeopleSection } from "./admin/people.js";
+import { QueuesSection } from "./admin/queues.js";
+import { sectionError, showSection } from "./admin/sections.js";
+import { TeamsSection } from "./admin/teams.js";
+import { TokensSection } from "./admin/tokens.js";
+
+const boot = JSON.parse(byId("admin-bootstrap").textContent);
+
+const sections = [];
+async function reloadAll() {
+  await Promise.all(sections.map(async (section) => {
+    try {
+      await section.load();
+    } catch (error) {
+      if (section.el) sectionError(section.el, error);
+    }
+  }));
+}
+
+sections.push(
+  new ChannelsSection(boot, reloadAll),
+  new PeopleSection(boot, reloadAll),
+  new TeamsSection(boot, reloadAll),
+  new QueuesSection(boot, reloadAll),
+  new TokensSection(boot, reloadAll),
+  new ChangesSection(boot),
+);
+
+if (!boot.me.is_admin) {
+  for (const el of document.querySelectorAll("[data-admin-only]")) el.hidden = true;
+}
+
+const follow = () => showSection(window.location.hash.slice(1));
+window.addEventListener("hashchange", follow);
+follow();
+reloadAll().then(() => {
+  document.body.dataset.ready = "true";
+});

@@ -1,0 +1,29 @@
+// The record of admin changes: who changed what, when; secrets appear only as "set".
+
+import { get } from "../lib/api.js";
+import { byId, h } from "../lib/dom.js";
+import { clock } from "../lib/time.js";
+import { fillRows, row } from "./sections.js";
+
+const shown = (value) => (value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value));
+
+function changeText(changes) {
+  return Object.entries(changes ?? {}).map(([name, value]) => (Array.isArray(value) && value.length === 2
+    ? `${name}: ${shown(value[0])} → ${shown(value[1])}` : `${name}: ${shown(value)}`)).join("; ");
+}
+
+export class ChangesSection {
+  constructor(boot) {
+    this.el = byId("changes");
+    this.enabled = Boolean(this.el) && boot.me.is_admin;
+  }
+
+  async load() {
+    if (!this.enabled) return;
+    const changes = await get("/admin/changes?limit=100");
+    fillRows(byId("change-rows"), changes.map((c) => row(`change-row-${c.id}`, [
+      clock(c.created_at), c.actor, `${c.action}${c.target_id ? ` #${c.target_id}` : ""}`,
+      h("span", { class: "change-text" }, changeText(c.changes)),
+    ], null)), "Nothing changed yet.");
+  }
+}

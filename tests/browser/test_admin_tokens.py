@@ -1,0 +1,60 @@
+"""API tokens from the admin page: made with a name and shown once, listed by prefix with
+their last use, revoked; and the record of admin changes says who did it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from tests.browser.admin import AdminPage
+from tests.conftest import WAIT
+
+
+def test_a_token_is_shown_once_works_until_revoked_and_the_changes_say_so(
+    open_desk: Any, admin_ada: Any, server: Any
+) -> None:
+    admin = AdminPage(open_desk(admin_ada)).open()
+    section = admin.section("tokens")
+    admin.form("token").get_by_label("Token name").fill("CRM sync")
+    admin.form("token").get_by_role("button", name="Create token").click()
+    expect(section.locator(".once")).to_contain_text("Token “CRM sync” — shown this once")
+    token = admin.shown_once(section)
+    row = admin.row("token", "CRM sync")
+    expect(row).to_contain_text("never")
+    expect(row).to_contain_text("ada@example.com")
+    prefix = row.locator("code").inner_text().rstrip("…")
+    assert token.startswith(prefix) and len(prefix) < len(token)
+
+    bearer = {"Authorization": f"Bearer {token}"}
+    used = requests.get(f"{server.url}/api/v1/cases", headers=bearer, timeout=WAIT)
+    assert used.status_code == 200
+    admin.page.reload()
+    admin.page.wait_for_selector("body[data-ready=true]")
+    expect(admin.row("token", "CRM sync")).not_to_contain_text("never")
+    expect(admin.page.locator(".once code.secret")).to_have_count(0)  # not shown again
+
+    admin.row("token", "CRM sync").get_by_role("button", name="Revoke…").click()
+    admin.page.locator("#confirm-dialog").get_by_role("button", name="Revoke token").click()
+    expect(admin.row("token", "CRM sync")).to_contain_text("Revoked")
+    refused = requests.get(f"{server.url}/api/v1/cases", headers=bearer, timeout=WAIT)
+    assert refused.status_code == 401
+
+    changes = admin.section("changes")
+    expect(changes.locator("#change-rows tr").first).to_contain_text("token.revoke")
+    expect(changes).to_contain_text("token.create")
+    expect(changes).to_contain_text("ada@example.com")
+    assert token not in admin.page.content()
+
+
+def test_a_refused_person_names_the_field_at_fault(open_desk: Any, admin_ada: Any) -> None:
+    admin = AdminPage(open_desk(admin_ada)).open()
+    admin.section("people")
+    form = admin.form("user")
+    form.get_by_label("Email", exact=True).fill("zed@example.com")
+    form.get_by_label("Password").fill("short")
+    form.get_by_role("button", name="Add person").click()
+    expect(form.locator('[data-field="password"] .field-error')).to_contain_text("8")
+    expect(form.locator(".form-error")).to_contain_text("not valid")
+    expect(admin.row("user", "zed@example.com")).to_have_count(0)
