@@ -47,7 +47,7 @@ def setup_workspace(n_cases: int, n_agents: int) -> tuple[int, list[tuple[int, s
     """A queue of open cases and agents with tokens; returns (queue id, [(user, token)])."""
     from inbox.models import Case, Channel, Queue
     from inbox.runtime import unit_of_work
-    from inbox.services.users import do_add_user, do_create_token
+    from inbox.services.admin.users import do_add_user, do_create_token
 
     with unit_of_work() as session:
         queue = Queue(name="Social care")
@@ -168,7 +168,7 @@ def time_next(queue_id: int, agent_id: int, rounds: int) -> list[float]:
     """One next-case selection + claim per round, rolled back so the queue stays full."""
     from inbox.models import User
     from inbox.runtime import current
-    from inbox.services.queues import next_case_for
+    from inbox.services.cases.queues import next_case_for
 
     timings = []
     for _ in range(rounds):

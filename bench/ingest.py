@@ -10,8 +10,6 @@ and of RQ's forking `rq worker --burst`. See docs/benchmarks.md for the figures.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import json
 import os
 import random
@@ -48,6 +46,7 @@ from bench.common import (  # noqa: E402
     wait_http_ok,
     wait_until_quiet,
 )
+from inbox.channels import meta  # noqa: E402
 
 PAGE_ID = "104859392837465"
 META_SECRET = "bench-meta-app-secret-3b7f0c"
@@ -86,9 +85,8 @@ def meta_comment(comment: int, post: int, author: int, sent: int) -> bytes:
 
 
 def signed(body: bytes) -> Request:
-    digest = hmac.new(META_SECRET.encode(), body, hashlib.sha256).hexdigest()
     return Request("POST", "/webhooks/meta", body, {
-        "Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={digest}"})
+        "Content-Type": "application/json", **meta.signed_headers(body, META_SECRET)})
 
 
 def build_workload(n: int, warmup: int, duplicate_share: float, new_thread_share: float,

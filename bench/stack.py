@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -33,6 +31,7 @@ from bench.common import (
     private_redis,
     wait_http_ok,
 )
+from inbox.channels import generic
 
 HOST = "127.0.0.1"
 BENCH_DOMAIN = "bench.example"
@@ -164,8 +163,8 @@ def create_workspace(desks: int, readers: int = 8, observers: int = 1) -> Worksp
     channel routed to the probe queue by a rule; agents with API tokens."""
     from inbox.models import Channel, Queue
     from inbox.runtime import unit_of_work
-    from inbox.services.rules import do_create_rule
-    from inbox.services.users import do_add_user, do_create_token, team_by_name
+    from inbox.services.admin.users import do_add_user, do_create_token, team_by_name
+    from inbox.services.routing.rules import do_create_rule
 
     with unit_of_work() as session:
         queues = {}
@@ -209,12 +208,8 @@ def generic_review(channel_id: int, secret: str, item_id: str, text: str, author
     if thread is not None:
         item["thread_id"] = thread
     body = json.dumps(item, separators=(",", ":")).encode()
-    timestamp = str(int(time.time()))
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body,
-                      hashlib.sha256).hexdigest()
     return Request("POST", f"/webhooks/generic/{channel_id}", body, {
-        "Content-Type": "application/json", "X-Inbox-Timestamp": timestamp,
-        "X-Inbox-Signature": f"sha256={digest}"})
+        "Content-Type": "application/json", **generic.signed_headers(body, secret)})
 
 
 def storm_delivery(ws: Workspace, run: str, index: int, new_thread_share: float = 0.3

@@ -37,7 +37,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--demo", is_flag=True, help="Also send simulated deliveries at a gentle rate.")
+@click.option("--demo", is_flag=True, help="Also send simulated deliveries at a gentle rate, "
+              "and send replies to a local sandbox platform (docs/sandbox.md).")
 def run(host: str, port: int, demo: bool) -> None:
     """Everything in one process group: migrations, backends, web, worker, cron."""
     from inbox.launcher import run_all
@@ -111,7 +112,7 @@ def users_add(
     import secrets
 
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import do_create_user
+    from inbox.services.admin.team import do_create_user
 
     generated = password is None
     password = password or secrets.token_urlsafe(12)
@@ -131,8 +132,8 @@ def users_add(
 def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
     """Change a user's role or teams; their open desks follow at once."""
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import do_edit_user
-    from inbox.services.users import user_by_email
+    from inbox.services.admin.team import do_edit_user
+    from inbox.services.admin.users import user_by_email
 
     changes: dict[str, Any] = {}
     if role:
@@ -150,8 +151,8 @@ def users_edit(email: str, role: str | None, teams: tuple[str, ...]) -> None:
 def users_deactivate(email: str) -> None:
     """No more sign-in for EMAIL: its tokens are revoked and its open desks closed."""
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import do_edit_user
-    from inbox.services.users import user_by_email
+    from inbox.services.admin.team import do_edit_user
+    from inbox.services.admin.users import user_by_email
 
     with unit_of_work() as session:
         user = do_edit_user(session, user_by_email(session, email).id, {"is_active": False},
@@ -170,7 +171,7 @@ def tokens() -> None:
 def tokens_revoke(token: str) -> None:
     """Revoke TOKEN; connections it opened are closed."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_revoke_token
+    from inbox.services.admin.users import do_revoke_token
 
     with unit_of_work() as session:
         do_revoke_token(session, token)
@@ -184,7 +185,7 @@ def tokens_revoke(token: str) -> None:
 def tokens_create(email: str, name: str) -> None:
     """Print a new API token for EMAIL, alone on standard output (shown once)."""
     from inbox.services import unit_of_work
-    from inbox.services.users import do_create_token, user_by_email
+    from inbox.services.admin.users import do_create_token, user_by_email
 
     with unit_of_work() as session:
         token = do_create_token(session, user_by_email(session, email), name)
@@ -196,8 +197,8 @@ def tokens_create(email: str, name: str) -> None:
 def tokens_list(email: str | None) -> None:
     """Tokens by prefix: id, prefix, name, user, created, last used, revoked."""
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import token_view, tokens_of
-    from inbox.services.users import user_by_email
+    from inbox.services.admin.team import token_view, tokens_of
+    from inbox.services.admin.users import user_by_email
 
     with unit_of_work(read_only=True) as session:
         owner = user_by_email(session, email) if email else None
@@ -215,8 +216,8 @@ def tokens_revoke_id(token_id: int) -> None:
     """Revoke the token with this id (see `inbox tokens list`)."""
     from inbox.models import ApiToken
     from inbox.services import unit_of_work
+    from inbox.services.admin.users import do_revoke_token_row
     from inbox.services.errors import NotFound
-    from inbox.services.users import do_revoke_token_row
 
     with unit_of_work() as session:
         row = session.get(ApiToken, token_id)
@@ -236,7 +237,7 @@ def teams() -> None:
 @service_errors_as_usage
 def teams_add(name: str) -> None:
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import do_create_team
+    from inbox.services.admin.team import do_create_team
 
     with unit_of_work() as session:
         click.echo(do_create_team(session, name, None).id)
@@ -249,7 +250,7 @@ def teams_list() -> None:
 
     from inbox.models import Team
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import team_view
+    from inbox.services.admin.team import team_view
 
     with unit_of_work(read_only=True) as session:
         for team in session.scalars(select(Team).order_by(Team.name)):
@@ -270,7 +271,7 @@ def queues() -> None:
 @service_errors_as_usage
 def queues_add(name: str, teams: tuple[str, ...], mode: str) -> None:
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import do_create_queue
+    from inbox.services.admin.team import do_create_queue
 
     with unit_of_work() as session:
         click.echo(do_create_queue(session, {"name": name, "teams": list(teams),
@@ -284,7 +285,7 @@ def queues_list() -> None:
 
     from inbox.models import Queue
     from inbox.services import unit_of_work
-    from inbox.services.team_admin import queue_view
+    from inbox.services.admin.team import queue_view
 
     with unit_of_work(read_only=True) as session:
         for queue in session.scalars(select(Queue).order_by(Queue.name)):
@@ -343,7 +344,7 @@ def channels_add(kind: str, name: str, external_id: str | None, secret: str | No
     """Connect a channel; prints its id, then its webhook URL(s)."""
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_add_channel, raw_email_url, webhook_url
+    from inbox.services.admin.channels import do_add_channel, raw_email_url, webhook_url
 
     with unit_of_work() as session:
         channel = do_add_channel(session, kind, name, external_id=external_id, secret=secret,
@@ -366,7 +367,7 @@ def channels_list() -> None:
     from inbox.models import Channel
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.channels import channel_view
+    from inbox.services.admin.channels import channel_view
 
     with unit_of_work(read_only=True) as session:
         for channel in session.scalars(select(Channel).order_by(Channel.id)):
@@ -386,7 +387,7 @@ def channels_edit(channel_id: int, name: str | None, external_id: str | None,
                   settings: tuple[str, ...], credentials: tuple[str, ...],
                   unset: tuple[str, ...]) -> None:
     """Change a channel's name, external id, settings or credentials."""
-    from inbox.services.channel_profiles import profile
+    from inbox.services.admin.channel_profiles import profile
 
     changes: dict[str, Any] = {}
     if name is not None:
@@ -409,7 +410,7 @@ def channels_edit(channel_id: int, name: str | None, external_id: str | None,
 
 def _channel_kind(channel_id: int) -> str:
     from inbox.services import unit_of_work
-    from inbox.services.channels import get_channel
+    from inbox.services.admin.channels import get_channel
 
     with unit_of_work(read_only=True) as session:
         return get_channel(session, channel_id).kind
@@ -418,7 +419,7 @@ def _channel_kind(channel_id: int) -> str:
 def _edit_channel(channel_id: int, changes: dict[str, Any]) -> None:
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.channels import channel_view, do_edit_channel
+    from inbox.services.admin.channels import channel_view, do_edit_channel
 
     with unit_of_work() as session:
         _show_channel(channel_view(do_edit_channel(session, channel_id, changes),
@@ -451,7 +452,7 @@ def channels_rotate_secret(channel_id: int, grace_hours: float) -> None:
     from datetime import timedelta
 
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_rotate_secret
+    from inbox.services.admin.channels import do_rotate_secret
 
     with unit_of_work() as session:
         secret = do_rotate_secret(session, channel_id, timedelta(hours=grace_hours))
@@ -464,7 +465,7 @@ def channels_rotate_secret(channel_id: int, grace_hours: float) -> None:
 def channels_delete(channel_id: int) -> None:
     """Remove a channel no case or message refers to (else: disable it)."""
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_delete_channel
+    from inbox.services.admin.channels import do_delete_channel
 
     with unit_of_work() as session:
         do_delete_channel(session, channel_id)
@@ -490,7 +491,7 @@ def secrets_new_key() -> None:
 def secrets_rotate() -> None:
     """Seal every channel's secrets with the newest key of INBOX_SECRETS_KEY."""
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_reseal_secrets
+    from inbox.services.admin.channels import do_reseal_secrets
 
     with unit_of_work() as session:
         count = do_reseal_secrets(session)
@@ -510,8 +511,8 @@ def deliveries_replay(ids: tuple[int, ...], failed: bool) -> None:
     """Re-run stored deliveries through ingestion, here and now."""
     from inbox.models import Delivery
     from inbox.services import unit_of_work
-    from inbox.services.deliveries import do_mark_for_replay
-    from inbox.services.ingest import ingest_now
+    from inbox.services.ingest.deliveries import do_mark_for_replay
+    from inbox.services.ingest.drain import ingest_now
 
     with unit_of_work() as session:
         chosen = do_mark_for_replay(session, list(ids), failed=failed)
@@ -546,6 +547,30 @@ def simulate(url: str | None, rate: float, duration: float, seed: int | None) ->
     report = run_simulation(url or current().settings.public_url, rate=rate,
                             duration=duration, seed=seed)
     click.echo(report.summary())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int, help="0: any free port.")
+@click.option("--smtp-port", default=2525, show_default=True, type=int, help="0: any free port.")
+@click.option("--service-url", default=None, help="Where customers answer (default: "
+              "INBOX_PUBLIC_URL).")
+@click.option("--answer-share", default=0.5, show_default=True, type=float,
+              envvar="INBOX_SANDBOX_ANSWER_SHARE", help="Of the replies, how many customers "
+              "answer (0 to 1).")
+@click.option("--answer-delay", default="4-10", show_default=True,
+              envvar="INBOX_SANDBOX_ANSWER_DELAY", help="Seconds before an answer: S or MIN-MAX.")
+def sandbox(host: str, port: int, smtp_port: int, service_url: str | None, answer_share: float,
+            answer_delay: str) -> None:
+    """A local stand-in for the platforms replies go to; connects the demo channels to it."""
+    from inbox.sandbox.customers import AnswerPolicy
+    from inbox.sandbox.process import parse_delay, serve
+
+    try:
+        policy = AnswerPolicy(share=answer_share, delay=parse_delay(answer_delay))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    sys.exit(serve(host, port, smtp_port, service_url, policy))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ def _logging() -> None:
 def serve_web(host: str, port: int, connections: int) -> None:
     """gunicorn with one gevent worker: every HTTP request and every open Socket.IO
     connection is a greenlet, so a thousand open desks hold no thread a webhook needs
-    (docs/scaling.md says why this design and not a separate socket process)."""
+    (docs/scaling.md says why this design and not a separate socket process). Long
+    because the order of its steps matters: patching, then gunicorn's settings, then run."""
     from gevent import monkey
 
     # First, before gunicorn, Redis or the app import sockets, ssl and threads: the
@@ -98,16 +99,16 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     from sqlalchemy import text
 
     from inbox import runtime
+    from inbox.jobs import ALL, INGEST
     from inbox.outage import outage_of
-    from inbox.services.ingest_trigger import request_drain
+    from inbox.services.ingest.trigger import request_drain
     from workers.healing import HealingWorker, run_healing_worker
-    from workers.queues import ALL, INGEST
 
     _logging()
     rt = runtime.start()
     names = queues or list(ALL)
     if INGEST in names:
-        from inbox.services.enrichment import warm_up
+        from inbox.services.ingest.enrichment import warm_up
 
         warm_up()  # the models load now, not while the first customer's message waits
     database = outage_of("the database")
@@ -150,8 +151,8 @@ def _prepare_workspace(instance_path: Path) -> list[str]:
     """Create the demo workspace on first run; return the lines telling how to log in."""
     from inbox.runtime import current
     from inbox.services import unit_of_work
-    from inbox.services.channels import webhook_url
-    from inbox.services.workspace import do_create_demo_workspace, workspace_is_empty
+    from inbox.services.admin.channels import webhook_url
+    from inbox.services.admin.workspace import do_create_demo_workspace, workspace_is_empty
 
     logins_file = instance_path / DEMO_LOGINS_FILE
     with unit_of_work() as session:
@@ -177,7 +178,26 @@ def remember_served_url(instance_path: Path, url: str) -> None:
     (instance_path / SERVED_URL_FILE).write_text(url + "\n")
 
 
+def _add_demo_sandbox(host: str, port: int, env: dict[str, str], children: list[Any]) -> str:
+    """A sandbox child the demo channels send to (docs/sandbox.md); every child's
+    environment points the platforms at it. Returns its URL."""
+    from inbox.channels.senders.destinations import ALLOW_VARIABLE
+    from inbox.sandbox.platform import local_host
+    from inbox.sandbox.process import free_port, sandbox_environment
+    from inbox.supervisor import Child
+
+    sandbox_port = free_port(host, preferred=port + 1)
+    smtp_port = free_port(host)
+    env.update(sandbox_environment(host, sandbox_port, smtp_port, env.get(ALLOW_VARIABLE)))
+    children.append(Child("sandbox", ["sandbox", "--host", host, "--port", str(sandbox_port),
+                                      "--smtp-port", str(smtp_port),
+                                      "--service-url", f"http://{local_host(host)}:{port}"], env))
+    return f"http://{local_host(host)}:{sandbox_port}"
+
+
 def run_all(host: str, port: int, demo: bool) -> int:
+    """`inbox run`: migrations, the demo workspace, then web, worker and cron under one
+    supervisor. One sequence read top to bottom, which is why it is longer than most."""
     from inbox import migrate, runtime
     from inbox.supervisor import Child, Supervisor
 
@@ -202,6 +222,8 @@ def run_all(host: str, port: int, demo: bool) -> int:
         Child("cron", ["cron"], env),
     ]
     if demo:
+        sandbox_url = _add_demo_sandbox(host, port, env, children)
+        how_to_log_in += ["", f"Replies go to the sandbox platform: {sandbox_url}/"]
         children.append(Child("simulator", ["simulate", "--url", f"http://{host}:{port}",
                                             "--rate", "0.5", "--duration", "0"], env))
     supervisor = Supervisor(children)

@@ -88,7 +88,7 @@ def clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("no_backends"):
         yield
         return
-    from inbox.services.deliveries import forget_channel_keys
+    from inbox.services.ingest.deliveries import forget_channel_keys
 
     rt = request.getfixturevalue("runtime")
     _clean_database(rt)
@@ -119,7 +119,7 @@ def db_session(runtime: Any) -> Iterator[Any]:
 
 def make_user(email: str, role: str, name: str, teams: list[str] | None = None) -> Any:
     from inbox.services import unit_of_work
-    from inbox.services.users import do_add_user
+    from inbox.services.admin.users import do_add_user
 
     with unit_of_work() as session:
         return do_add_user(session, email, role, name=name, password="correct-horse-battery",
@@ -148,7 +148,7 @@ def admin_ada(runtime: Any) -> Any:
 
 def token_for(user: Any) -> str:
     from inbox.services import unit_of_work
-    from inbox.services.users import do_create_token
+    from inbox.services.admin.users import do_create_token
 
     with unit_of_work() as session:
         return do_create_token(session, user, "test")

@@ -1,1 +1,2 @@
-"""RQ entry points: thin jobs (a database session, one service call), queue names, cron list."""
+"""RQ entry points (thin: one service call each), the periodic schedule, and the worker and
+cron processes that live through backend outages. Queue names live in inbox.jobs."""

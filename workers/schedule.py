@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from inbox.jobs import DEFAULT, INGEST, OUTBOUND
 from workers import jobs
-from workers.queues import DEFAULT, INGEST, OUTBOUND
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
+from inbox.jobs import after_commit
 from inbox.models import Channel
 from inbox.runtime import current
 from inbox.schemas.admin import (
@@ -25,7 +26,7 @@ from inbox.schemas.admin import (
 )
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
-from inbox.services.channels import (
+from inbox.services.admin.channels import (
     channel_view,
     do_add_channel,
     do_delete_channel,
@@ -33,9 +34,8 @@ from inbox.services.channels import (
     do_rotate_secret,
     get_channel,
 )
-from inbox.services.deliveries import do_mark_for_replay, get_delivery, list_deliveries
-from inbox.services.followups import after_commit
-from inbox.services.ingest_trigger import request_drain
+from inbox.services.ingest.deliveries import do_mark_for_replay, get_delivery, list_deliveries
+from inbox.services.ingest.trigger import request_drain
 
 blp = protected_blueprint("admin", __name__, "Channels and raw deliveries")
 

@@ -17,8 +17,9 @@ from inbox.schemas.cases import (
     ResolveIn,
     TransferIn,
 )
-from inbox.services import case_actions, unit_of_work
-from inbox.services.case_queries import case_detail, list_cases
+from inbox.services import unit_of_work
+from inbox.services.cases import actions as case_actions
+from inbox.services.cases.queries import case_detail, list_cases
 
 blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
 
@@ -41,53 +42,61 @@ def get_case(case_id: int) -> dict[str, Any]:
 @blp.route("/cases/<int:case_id>/claim", methods=["POST"])
 @blp.response(200, CaseOut)
 def claim(case_id: int) -> Any:
-    return case_actions.claim(current_api_user(), case_id)
+    with unit_of_work() as session:
+        return case_actions.claim(session, current_api_user(), case_id)
 
 
 @blp.route("/cases/<int:case_id>/release", methods=["POST"])
 @blp.response(200, CaseOut)
 def release(case_id: int) -> Any:
-    return case_actions.release(current_api_user(), case_id)
+    with unit_of_work() as session:
+        return case_actions.release(session, current_api_user(), case_id)
 
 
 @blp.route("/cases/<int:case_id>/pending", methods=["POST"])
 @blp.response(200, CaseOut)
 def pending(case_id: int) -> Any:
-    return case_actions.set_pending(current_api_user(), case_id)
+    with unit_of_work() as session:
+        return case_actions.set_pending(session, current_api_user(), case_id)
 
 
 @blp.route("/cases/<int:case_id>/resolve", methods=["POST"])
 @blp.arguments(ResolveIn)
 @blp.response(200, CaseOut)
 def resolve(body: dict[str, Any], case_id: int) -> Any:
-    return case_actions.resolve(current_api_user(), case_id, body["disposition"])
+    with unit_of_work() as session:
+        return case_actions.resolve(session, current_api_user(), case_id, body["disposition"])
 
 
 @blp.route("/cases/<int:case_id>/reopen", methods=["POST"])
 @blp.arguments(ReopenIn)
 @blp.response(200, CaseOut)
 def reopen(body: dict[str, Any], case_id: int) -> Any:
-    return case_actions.reopen(current_api_user(), case_id, body["reason"])
+    with unit_of_work() as session:
+        return case_actions.reopen(session, current_api_user(), case_id, body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/escalate", methods=["POST"])
 @blp.arguments(EscalateIn)
 @blp.response(200, CaseOut)
 def escalate(body: dict[str, Any], case_id: int) -> Any:
-    return case_actions.escalate(current_api_user(), case_id, body["reason"], body.get("queue_id"))
+    with unit_of_work() as session:
+        return case_actions.escalate(session, current_api_user(), case_id, body["reason"],
+                                     body.get("queue_id"))
 
 
 @blp.route("/cases/<int:case_id>/deescalate", methods=["POST"])
 @blp.arguments(ReasonIn)
 @blp.response(200, CaseOut)
 def deescalate(body: dict[str, Any], case_id: int) -> Any:
-    return case_actions.deescalate(current_api_user(), case_id, body["reason"])
+    with unit_of_work() as session:
+        return case_actions.deescalate(session, current_api_user(), case_id, body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/transfer", methods=["POST"])
 @blp.arguments(TransferIn)
 @blp.response(200, CaseOut)
 def transfer(body: dict[str, Any], case_id: int) -> Any:
-    return case_actions.transfer(
-        current_api_user(), case_id, queue_id=body.get("queue_id"), agent_id=body.get("agent_id")
-    )
+    with unit_of_work() as session:
+        return case_actions.transfer(session, current_api_user(), case_id,
+                                     queue_id=body.get("queue_id"), agent_id=body.get("agent_id"))

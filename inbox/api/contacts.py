@@ -8,7 +8,7 @@ from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
 from inbox.schemas.contacts import ContactOut
 from inbox.services import unit_of_work
-from inbox.services.contact_queries import contact_profile
+from inbox.services.contacts.queries import contact_profile
 
 blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channel timeline")
 

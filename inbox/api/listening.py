@@ -4,29 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
-
 from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut, MessageOut
-from inbox.services import listening, unit_of_work
+from inbox.schemas.listening import MonitoredArgs, WatchTermIn, WatchTermOut
+from inbox.services import unit_of_work
 from inbox.services.access import require_role
+from inbox.services.ingest import listening
 
 blp = protected_blueprint("listening", __name__, "Watch list and the monitored stream")
-
-
-class WatchTermIn(Schema):
-    term = fields.String(required=True, validate=validate.Length(min=2, max=200))
-
-
-class WatchTermOut(WatchTermIn):
-    id = fields.Integer()
-
-
-class MonitoredArgs(Schema):
-    q = fields.String(validate=validate.Length(max=200))
-    before = fields.Integer()
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 def _supervisor() -> Any:

@@ -11,9 +11,9 @@ from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut
 from inbox.schemas.routing import OfferOut, PresenceIn, QueueStatsOut
 from inbox.services import unit_of_work
-from inbox.services.offers import do_accept_offer, do_decline_offer, open_offers_for
-from inbox.services.presence import do_set_presence
-from inbox.services.queues import next_case_for, queue_stats
+from inbox.services.cases.offers import do_accept_offer, do_decline_offer, open_offers_for
+from inbox.services.cases.presence import do_set_presence
+from inbox.services.cases.queues import next_case_for, queue_stats
 
 blp = protected_blueprint("queues", __name__, "Queues, next case and presence")
 

@@ -16,7 +16,8 @@ from inbox.schemas.replies import (
     NoteOut,
     ReplyIn,
 )
-from inbox.services import canned, outbound, replies
+from inbox.services import unit_of_work
+from inbox.services.sending import canned, outbound, replies
 
 blp = protected_blueprint("replies", __name__, "Replies, notes and canned responses")
 
@@ -25,45 +26,53 @@ blp = protected_blueprint("replies", __name__, "Replies, notes and canned respon
 @blp.arguments(ReplyIn)
 @blp.response(201, MessageOut)
 def reply(body: dict[str, Any], case_id: int) -> Any:
-    return replies.reply(current_api_user(), case_id, body["text"], body["visibility"],
-                         confirm_public_contact_details=body["confirm_public_contact_details"])
+    with unit_of_work() as session:
+        return replies.reply(session, current_api_user(), case_id, body["text"],
+                             body["visibility"], confirm_public_contact_details=body[
+                                 "confirm_public_contact_details"])
 
 
 @blp.route("/cases/<int:case_id>/notes", methods=["POST"])
 @blp.arguments(NoteIn)
 @blp.response(201, NoteOut)
 def note(body: dict[str, Any], case_id: int) -> Any:
-    return replies.add_note(current_api_user(), case_id, body["text"])
+    with unit_of_work() as session:
+        return replies.add_note(session, current_api_user(), case_id, body["text"])
 
 
 @blp.route("/messages/<int:message_id>/retry", methods=["POST"])
 @blp.response(202, MessageOut)
 def retry(message_id: int) -> Any:
-    return outbound.retry(current_api_user(), message_id)
+    with unit_of_work() as session:
+        return outbound.retry(session, current_api_user(), message_id)
 
 
 @blp.route("/canned-responses")
 @blp.arguments(CannedArgs, location="query")
 @blp.response(200, CannedOut(many=True))
 def list_canned(args: dict[str, Any]) -> Any:
-    return canned.find(args.get("q"))
+    with unit_of_work() as session:
+        return canned.search(session, args.get("q"))
 
 
 @blp.route("/canned-responses", methods=["POST"])
 @blp.arguments(CannedIn)
 @blp.response(201, CannedOut)
 def create_canned(body: dict[str, Any]) -> Any:
-    return canned.create(current_api_user(), body)
+    with unit_of_work() as session:
+        return canned.create(session, current_api_user(), body)
 
 
 @blp.route("/canned-responses/<int:canned_id>", methods=["PATCH"])
 @blp.arguments(CannedPatch)
 @blp.response(200, CannedOut)
 def update_canned(body: dict[str, Any], canned_id: int) -> Any:
-    return canned.update(current_api_user(), canned_id, body)
+    with unit_of_work() as session:
+        return canned.update(session, current_api_user(), canned_id, body)
 
 
 @blp.route("/canned-responses/<int:canned_id>", methods=["DELETE"])
 @blp.response(204)
 def delete_canned(canned_id: int) -> None:
-    canned.delete(current_api_user(), canned_id)
+    with unit_of_work() as session:
+        canned.delete(session, current_api_user(), canned_id)

@@ -7,8 +7,9 @@ from typing import Any
 from inbox.api.auth import current_api_user
 from inbox.api.base import protected_blueprint
 from inbox.schemas.routing import DryRunIn, DryRunOut, RuleIn, RuleOut, RulePatch, RuleRevisionOut
-from inbox.services import rules, unit_of_work
+from inbox.services import unit_of_work
 from inbox.services.access import require_role
+from inbox.services.routing import rules
 
 blp = protected_blueprint("rules", __name__, "Routing rules (data, not code)")
 

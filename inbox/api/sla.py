@@ -14,8 +14,9 @@ from inbox.schemas.routing import (
     PolicyOut,
     PolicyPatch,
 )
-from inbox.services import sla_policies, unit_of_work
+from inbox.services import unit_of_work
 from inbox.services.access import require_role
+from inbox.services.sla import policies as sla_policies
 
 blp = protected_blueprint("sla", __name__, "SLA policies and business-hours calendars")
 

@@ -27,8 +27,7 @@ from inbox.schemas.team import (
 )
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
-from inbox.services.errors import NotFound
-from inbox.services.team_admin import (
+from inbox.services.admin.team import (
     do_create_queue,
     do_create_team,
     do_create_user,
@@ -44,6 +43,7 @@ from inbox.services.team_admin import (
     tokens_of,
     user_view,
 )
+from inbox.services.errors import NotFound
 
 blp = protected_blueprint("team", __name__, "People, teams, queues and API tokens")
 READERS = ("supervisor", "admin")

@@ -1,4 +1,5 @@
-"""The adapter contract every provider module fulfils, and the normalized message.
+"""The adapter contract every provider module fulfils, and what parsing yields: the
+normalized message (what verification takes is in inbound.py).
 
 An adapter is pure: it verifies a raw request and parses a raw body into
 normalized messages. It never touches the database; the ingest service does
@@ -11,42 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-
-class VerificationFailed(Exception):
-    """The request is not provably from the provider. `status` is 401 or 403."""
-
-    def __init__(self, reason: str, status: int = 401) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
+from inbox.channels.inbound import InboundRequest, ProviderSecrets
 
 
 class ParseFailed(Exception):
     """A verified body that cannot be read; the delivery is kept, marked failed."""
-
-
-@dataclass(frozen=True)
-class InboundRequest:
-    """What a receiver saw, as the adapter needs it for verification."""
-
-    method: str
-    url: str  # the full URL the provider called (Twilio signs it)
-    headers: dict[str, str]  # lower-cased names
-    body: bytes
-    query: dict[str, str] = field(default_factory=dict)
-    form: dict[str, str] = field(default_factory=dict)  # url-encoded bodies, parsed
-
-
-@dataclass(frozen=True)
-class ProviderSecrets:
-    """App-level secrets (from the environment) and, where the URL names one, the channel's."""
-
-    meta_app_secret: str = ""
-    meta_verify_token: str = ""
-    x_consumer_secret: str = ""
-    twilio_auth_token: str = ""
-    mailgun_signing_key: str = ""
-    channel_secret: str = ""
 
 
 @dataclass

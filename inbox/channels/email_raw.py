@@ -11,13 +11,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-)
+from inbox.channels.base import ParseFailed, ParseResult
 from inbox.channels.generic import verify_inbox_signature
+from inbox.channels.inbound import InboundRequest, ProviderSecrets
 from inbox.channels.mime import addresses, build_email, read_message
 
 # Envelope recipient headers added by the receiving MTA are more accurate than To

@@ -7,6 +7,30 @@ from typing import Any
 
 from inbox.channels.base import ParseFailed
 
+# Small defensive readers: hostile JSON may put any type anywhere.
+
+
+def as_text(value: Any) -> str | None:
+    """A str (or int id) as str, else None. Lone surrogates (from bad \\u escapes) are
+    replaced so the text can always be stored as UTF-8."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return None
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def printable(value: Any) -> str:
+    """Short printable form of an untrusted value for `ignored` descriptions."""
+    text = as_text(value)
+    return "?" if text is None else text[:40]
+
 
 def load_json_object(body: bytes) -> dict[str, Any]:
     """Decode a webhook body into a JSON object, or raise ParseFailed (never anything else)."""

@@ -9,8 +9,6 @@ Signature: hex HMAC-SHA256(signing key, timestamp + token), with a 300 s window.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import time
@@ -18,14 +16,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mime import Headers, addresses, build_email, read_form, read_message
+from inbox.channels.signatures import hmac_sha256_hex, same
 
 REPLAY_WINDOW_SECONDS = 300
 MAX_TOKEN_LENGTH = 256
@@ -73,6 +67,11 @@ def _message_headers(value: str | None) -> Headers:
     return headers
 
 
+def sign(signing_key: str, timestamp: str, token: str) -> str:
+    """The route's `signature` field: hex HMAC-SHA256 of timestamp + token."""
+    return hmac_sha256_hex(signing_key, (timestamp + token).encode("utf-8"))
+
+
 class MailgunAdapter:
     provider = "mailgun"
 
@@ -98,12 +97,7 @@ class MailgunAdapter:
             raise VerificationFailed("timestamp is not Unix seconds", status=401)
         if len(token) > MAX_TOKEN_LENGTH:
             raise VerificationFailed("token is too long", status=401)
-        expected = hmac.new(
-            secrets.mailgun_signing_key.encode("utf-8"),
-            (timestamp + token).encode("utf-8"),
-            hashlib.sha256,
-        ).hexdigest()
-        if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace")):
+        if not same(sign(secrets.mailgun_signing_key, timestamp, token), signature):
             raise VerificationFailed("signature mismatch", status=401)
         if abs(self.clock() - int(timestamp)) > REPLAY_WINDOW_SECONDS:
             raise VerificationFailed(

@@ -1,30 +1,23 @@
 """Meta webhooks: Facebook Page feed and mentions, Messenger, Instagram comments/mentions/DMs.
 
-Pure adapter (docs: /work/shared/protocols.md section 1). `verify` checks X-Hub-Signature-256
-over the raw body; `parse` turns every entry of a (possibly batched) delivery into
-NormalizedMessages. Events we do not turn into messages are listed in `ParseResult.ignored`.
+Pure adapter (docs/ingestion.md, "Accepting a delivery"). `verify` checks
+X-Hub-Signature-256 over the raw body (`sign` makes it); `parse` turns every entry of a
+(possibly batched) delivery into NormalizedMessages. Events we do not turn into
+messages are listed in `ParseResult.ignored`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.channels.base import (
-    Author,
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
-from inbox.channels.jsonbody import header as find_header
-from inbox.channels.jsonbody import load_json_object
+from inbox.channels.base import Author, NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
+from inbox.channels.jsonbody import as_object, as_text, load_json_object, printable
+from inbox.channels.signatures import BodySignature, hmac_sha256_hex
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 _SIGNATURE_RE = re.compile(r"sha256=([0-9a-fA-F]{64})")
@@ -35,28 +28,6 @@ _MS_THRESHOLD = 100_000_000_000
 
 
 # --- small defensive readers: hostile JSON may put any type anywhere -------------------------
-
-
-def _s(value: Any) -> str | None:
-    """A str (or int id) as str, else None. Lone surrogates (from bad \\u escapes) are replaced
-    so the text can always be stored as UTF-8."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    return None
-
-
-def _d(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _label(value: Any) -> str:
-    """Short printable form of an untrusted value for `ignored` descriptions."""
-    text = _s(value)
-    return "?" if text is None else text[:40]
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -91,7 +62,8 @@ def _when(*candidates: Any) -> datetime:
 
 
 def verify_subscription(query: dict[str, str], verify_token: str) -> str:
-    """GET handshake (protocols.md 1.1): return hub.challenge to echo as text/plain, or raise."""
+    """GET handshake (Meta's subscription check): return hub.challenge to echo as
+    text/plain, or raise."""
     if not verify_token:
         raise VerificationFailed("meta verify token is not configured", status=403)
     if query.get("hub.mode") != "subscribe":
@@ -106,26 +78,26 @@ def verify_subscription(query: dict[str, str], verify_token: str) -> str:
     return challenge
 
 
+def sign(body: bytes, app_secret: str) -> str:
+    """X-Hub-Signature-256: `sha256=` and the hex HMAC-SHA256 of the raw body."""
+    return "sha256=" + hmac_sha256_hex(app_secret, body)
+
+
+def signed_headers(body: bytes, app_secret: str) -> dict[str, str]:
+    return {"X-Hub-Signature-256": sign(body, app_secret)}
+
+
+BODY_SIGNATURE = BodySignature(
+    header="X-Hub-Signature-256", setting="meta app secret", shape=_SIGNATURE_RE,
+    shape_text="sha256=<64 hex>", sign=sign, fold_case=True)
+
+
 class MetaAdapter:
     provider = "meta"
 
     def verify(self, request: InboundRequest, secrets: ProviderSecrets) -> str | None:
-        secret = secrets.meta_app_secret
-        if not secret:
-            raise VerificationFailed("meta app secret is not configured", status=401)
-        header = find_header(request.headers, SIGNATURE_HEADER)
-        if header is None:
-            raise VerificationFailed("missing X-Hub-Signature-256 header", status=401)
-        match = _SIGNATURE_RE.fullmatch(header.strip())
-        if match is None:
-            raise VerificationFailed(
-                "malformed X-Hub-Signature-256 header (expected sha256=<64 hex>)", status=401
-            )
-        # HMAC the raw bytes: Meta signs the \u-escaped wire form, re-encoding would not match.
-        expected = hmac.new(secret.encode("utf-8"), bytes(request.body), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, match.group(1).lower()):
-            raise VerificationFailed("X-Hub-Signature-256 does not match the body", status=401)
-        return None  # no timestamp is signed; dedup by message id downstream (protocols.md 5.4)
+        BODY_SIGNATURE.check(request, secrets.meta_app_secret)
+        return None  # no timestamp is signed; dedup by message id downstream
 
     def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:
         data = load_json_object(body)
@@ -137,7 +109,7 @@ class MetaAdapter:
             raise ParseFailed("payload 'entry' is missing or not a list")
         result = ParseResult()
         if obj not in ("page", "instagram"):
-            result.ignored.append(f"object={_label(obj)} entries={len(entries)}")
+            result.ignored.append(f"object={printable(obj)} entries={len(entries)}")
             return result
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
@@ -174,7 +146,7 @@ def _items(entry: dict[str, Any], key: str, index: int) -> list[dict[str, Any]] 
 
 
 def _parse_entry(obj: str, index: int, entry: dict[str, Any], result: ParseResult) -> None:
-    account = _s(entry.get("id"))
+    account = as_text(entry.get("id"))
     if not account:
         result.ignored.append(f"{obj} entry without id")
         return
@@ -189,13 +161,13 @@ def _parse_entry(obj: str, index: int, entry: dict[str, Any], result: ParseResul
     for event in messaging or []:
         _messaging(ctx, event, result)
     if changes is None and messaging is None and "field" in entry:
-        # Instagram-Login examples print field/value flat in the entry (protocols.md 1.4).
+        # Instagram-Login examples print field/value flat in the entry (Meta's documentation).
         _change(ctx, entry, result)
     standby = _items(entry, "standby", index)
     if standby:  # handover protocol: another app owns the thread, we only observe it
         result.ignored.append(f"{obj} standby events={len(standby)}")
     if isinstance(entry.get("changed_fields"), list):
-        fields = ",".join(_label(f) for f in entry["changed_fields"][:5])
+        fields = ",".join(printable(f) for f in entry["changed_fields"][:5])
         result.ignored.append(f"{obj} changed_fields={fields} (values not included)")
 
 
@@ -203,7 +175,7 @@ def _change(ctx: _Ctx, change: dict[str, Any], result: ParseResult) -> None:
     field = change.get("field")
     value = change.get("value")
     if not isinstance(value, dict):
-        result.ignored.append(f"{ctx.obj} field={_label(field)} without value object")
+        result.ignored.append(f"{ctx.obj} field={printable(field)} without value object")
         return
     if ctx.obj == "page" and field == "feed":
         _feed(ctx, value, result)
@@ -214,7 +186,7 @@ def _change(ctx: _Ctx, change: dict[str, Any], result: ParseResult) -> None:
     elif ctx.obj == "instagram" and field == "mentions":
         _ig_mention(ctx, value, result)
     else:
-        result.ignored.append(f"{ctx.obj} field={_label(field)}")
+        result.ignored.append(f"{ctx.obj} field={printable(field)}")
 
 
 def _message(
@@ -237,34 +209,34 @@ def _message(
 
 
 def _fb_author(value: dict[str, Any]) -> Author:
-    sender = _d(value.get("from"))
+    sender = as_object(value.get("from"))
     # Older payloads and the `mention` field use sender_id/sender_name instead of from{}.
     return Author(
         identity_kind="facebook",
-        external_id=_s(sender.get("id")) or _s(value.get("sender_id")) or "",
-        name=_s(sender.get("name")) or _s(value.get("sender_name")),
+        external_id=as_text(sender.get("id")) or as_text(value.get("sender_id")) or "",
+        name=as_text(sender.get("name")) or as_text(value.get("sender_name")),
     )
 
 
 def _feed(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None:
-    item, verb = _s(value.get("item")), _s(value.get("verb"))
-    label = f"page feed item={_label(item)} verb={_label(verb)}"
-    post_id = _s(value.get("post_id"))
+    item, verb = as_text(value.get("item")), as_text(value.get("verb"))
+    label = f"page feed item={printable(item)} verb={printable(verb)}"
+    post_id = as_text(value.get("post_id"))
     if item == "comment" and (verb == "add" or verb in _EDIT_VERBS):
-        comment_id = _s(value.get("comment_id"))
+        comment_id = as_text(value.get("comment_id"))
         if not comment_id or not post_id:
             result.ignored.append(f"{label} without comment_id/post_id")
             return
-        parent = _s(value.get("parent_id")) or post_id
+        parent = as_text(value.get("parent_id")) or post_id
         facts: dict[str, Any] = {"post_id": post_id}
         if verb in _EDIT_VERBS:
             facts["edited"] = True  # same comment id as the original: downstream updates it
         for media in ("photo", "video"):
-            if url := _s(value.get(media)):
+            if url := as_text(value.get(media)):
                 facts.setdefault("attachments", []).append({"type": media, "url": url})
         result.messages.append(_message(
             ctx, external_id=comment_id, kind="comment" if parent == post_id else "reply",
-            text=_s(value.get("message")) or "", author=_fb_author(value),
+            text=as_text(value.get("message")) or "", author=_fb_author(value),
             sent_at=_when(value.get("created_time"), ctx.time), thread_key=f"fb:post:{post_id}",
             parent=parent, facts=facts,
         ))
@@ -274,7 +246,7 @@ def _feed(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None:
             return
         result.messages.append(_message(
             ctx, external_id=post_id, kind="post",
-            text=_s(value.get("message")) or "", author=_fb_author(value),
+            text=as_text(value.get("message")) or "", author=_fb_author(value),
             sent_at=_when(value.get("created_time"), ctx.time), thread_key=f"fb:post:{post_id}",
         ))
     else:  # reactions, shares, likes, remove/hide/unhide...: not customer messages
@@ -282,9 +254,9 @@ def _feed(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None:
 
 
 def _page_mention(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None:
-    item, verb = _s(value.get("item")), _s(value.get("verb"))
-    post_id, comment_id = _s(value.get("post_id")), _s(value.get("comment_id"))
-    label = f"page mention item={_label(item)} verb={_label(verb)}"
+    item, verb = as_text(value.get("item")), as_text(value.get("verb"))
+    post_id, comment_id = as_text(value.get("post_id")), as_text(value.get("comment_id"))
+    label = f"page mention item={printable(item)} verb={printable(verb)}"
     if verb is not None and verb != "add" and verb not in _EDIT_VERBS:
         result.ignored.append(label)
         return
@@ -294,7 +266,7 @@ def _page_mention(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None
         return
     result.messages.append(_message(
         ctx, external_id=external_id, kind="mention",
-        text=_s(value.get("message")) or "", author=_fb_author(value),
+        text=as_text(value.get("message")) or "", author=_fb_author(value),
         sent_at=_when(value.get("created_time"), ctx.time), thread_key=f"fb:post:{post_id}",
         parent=post_id if external_id != post_id else None,
         facts={"item": item, "post_id": post_id},
@@ -302,32 +274,32 @@ def _page_mention(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None
 
 
 def _ig_comment(ctx: _Ctx, field: str, value: dict[str, Any], result: ParseResult) -> None:
-    comment_id = _s(value.get("id")) or _s(value.get("comment_id"))
-    media = _d(value.get("media"))
-    media_id = _s(media.get("id")) or _s(value.get("media_id"))
+    comment_id = as_text(value.get("id")) or as_text(value.get("comment_id"))
+    media = as_object(value.get("media"))
+    media_id = as_text(media.get("id")) or as_text(value.get("media_id"))
     if not comment_id or not media_id:
         result.ignored.append(f"instagram field={field} without id/media.id")
         return
-    sender = _d(value.get("from"))
+    sender = as_object(value.get("from"))
     author = Author(
-        identity_kind="instagram", external_id=_s(sender.get("id")) or "",
-        handle=_s(sender.get("username")),
+        identity_kind="instagram", external_id=as_text(sender.get("id")) or "",
+        handle=as_text(sender.get("username")),
     )
-    parent_id = _s(value.get("parent_id"))
+    parent_id = as_text(value.get("parent_id"))
     facts: dict[str, Any] = {"field": field, "media_id": media_id}
     for key in ("media_product_type", "ad_id", "original_media_id"):
-        if _s(media.get(key)):
-            facts[key] = _s(media.get(key))
+        if as_text(media.get(key)):
+            facts[key] = as_text(media.get(key))
     result.messages.append(_message(
         ctx, external_id=comment_id, kind="reply" if parent_id else "comment",
-        text=_s(value.get("text")) or "", author=author,
+        text=as_text(value.get("text")) or "", author=author,
         sent_at=_when(value.get("created_time"), value.get("timestamp"), ctx.time),
         thread_key=f"ig:media:{media_id}", parent=parent_id or media_id, facts=facts,
     ))
 
 
 def _ig_mention(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None:
-    media_id, comment_id = _s(value.get("media_id")), _s(value.get("comment_id"))
+    media_id, comment_id = as_text(value.get("media_id")), as_text(value.get("comment_id"))
     if not media_id:
         result.ignored.append("instagram field=mentions without media_id")
         return
@@ -345,36 +317,36 @@ def _ig_mention(ctx: _Ctx, value: dict[str, Any], result: ParseResult) -> None:
 
 
 def _messaging(ctx: _Ctx, event: dict[str, Any], result: ParseResult) -> None:
-    sender = _s(_d(event.get("sender")).get("id"))
-    recipient = _s(_d(event.get("recipient")).get("id"))
+    sender = as_text(as_object(event.get("sender")).get("id"))
+    recipient = as_text(as_object(event.get("recipient")).get("id"))
     message, postback = event.get("message"), event.get("postback")
     if isinstance(message, dict):
         _dm(ctx, event, message, sender, recipient, result)
         return
     # Postback = the customer tapped a button in our thread. It is part of the conversation, so
     # when it carries a mid (the dedup key) it becomes a dm whose text is the button title.
-    postback_mid = _s(_d(postback).get("mid"))
+    postback_mid = as_text(as_object(postback).get("mid"))
     if isinstance(postback, dict) and postback_mid and sender:
         result.messages.append(_message(
             ctx, external_id=postback_mid, kind="dm",
-            text=_s(postback.get("title")) or _s(postback.get("payload")) or "",
+            text=as_text(postback.get("title")) or as_text(postback.get("payload")) or "",
             author=Author(identity_kind=ctx.channel_kind, external_id=sender),
             sent_at=_when(event.get("timestamp"), ctx.time),
             thread_key=f"{ctx.prefix}:dm:{ctx.account}:{sender}",
-            facts={"postback_payload": _s(postback.get("payload"))},
+            facts={"postback_payload": as_text(postback.get("payload"))},
         ))
         return
     kind = next((k for k in event if k not in ("sender", "recipient", "timestamp")), "unknown")
-    result.ignored.append(f"{ctx.obj} messaging event={_label(kind)}")
+    result.ignored.append(f"{ctx.obj} messaging event={printable(kind)}")
 
 
 def _attachments(message: dict[str, Any]) -> list[dict[str, str]]:
     found = []
     raw = message.get("attachments")
     for raw_item in raw if isinstance(raw, list) else []:
-        item = _d(raw_item)
-        payload = _d(item.get("payload"))
-        entry = {"type": _s(item.get("type")), "url": _s(payload.get("url"))}
+        item = as_object(raw_item)
+        payload = as_object(item.get("payload"))
+        entry = {"type": as_text(item.get("type")), "url": as_text(payload.get("url"))}
         if entry := {k: v for k, v in entry.items() if v}:
             found.append(entry)
     return found
@@ -384,7 +356,7 @@ def _dm(
     ctx: _Ctx, event: dict[str, Any], message: dict[str, Any], sender: str | None,
     recipient: str | None, result: ParseResult,
 ) -> None:
-    mid = _s(message.get("mid"))
+    mid = as_text(message.get("mid"))
     label = f"{ctx.obj} messaging message"
     if not mid or not sender:
         result.ignored.append(f"{label} without mid/sender")
@@ -397,22 +369,22 @@ def _dm(
     if not customer:
         result.ignored.append(f"{label} echo without recipient")
         return
-    reply_to = _d(message.get("reply_to"))
+    reply_to = as_object(message.get("reply_to"))
     facts: dict[str, Any] = {}
     if attachments := _attachments(message):
         facts["attachments"] = attachments
-    if quick := _s(_d(message.get("quick_reply")).get("payload")):
+    if quick := as_text(as_object(message.get("quick_reply")).get("payload")):
         facts["quick_reply_payload"] = quick
-    if story := _d(reply_to.get("story")):
-        facts["story_reply"] = {"id": _s(story.get("id")), "url": _s(story.get("url"))}
+    if story := as_object(reply_to.get("story")):
+        facts["story_reply"] = {"id": as_text(story.get("id")), "url": as_text(story.get("url"))}
     if message.get("is_unsupported") is True:
         facts["unsupported"] = True
-    if echo and _s(message.get("app_id")):
-        facts["app_id"] = _s(message.get("app_id"))
+    if echo and as_text(message.get("app_id")):
+        facts["app_id"] = as_text(message.get("app_id"))
     result.messages.append(_message(
-        ctx, external_id=mid, kind="dm", text=_s(message.get("text")) or "",
+        ctx, external_id=mid, kind="dm", text=as_text(message.get("text")) or "",
         author=Author(identity_kind=ctx.channel_kind, external_id=sender),
         sent_at=_when(event.get("timestamp"), ctx.time),
-        thread_key=f"{ctx.prefix}:dm:{ctx.account}:{customer}", parent=_s(reply_to.get("mid")),
+        thread_key=f"{ctx.prefix}:dm:{ctx.account}:{customer}", parent=as_text(reply_to.get("mid")),
         echo=echo, facts=facts,
     ))

@@ -370,7 +370,8 @@ def build_email(
     """The normalized email, or None when there is neither a Message-ID nor a sender.
 
     Threading (matching References against stored ids) happens downstream, so thread_key
-    stays None; the ids are handed over in `references`.
+    stays None; the ids are handed over in `references`. Long because it fills the
+    message's fields one after another, shared by Mailgun and raw email.
     """
     raw_id = (headers.first("message-id") or "").strip()
     ids = message_ids(raw_id) or ([short_id(raw_id.strip("<>"))] if raw_id.strip("<>") else [])

@@ -1,30 +1,21 @@
 """X (Twitter) Account Activity API webhooks: tweets, mentions, replies, quotes and DMs.
 
-Pure adapter (docs: /work/shared/protocols.md section 2). `verify` checks
-x-twitter-webhooks-signature over the raw body; `crc_response` answers the CRC GET; `parse`
-normalizes tweet_create_events and direct_message_events and lists every other event as ignored.
+Pure adapter (docs/ingestion.md, "Accepting a delivery"). `verify` checks
+x-twitter-webhooks-signature over the raw body (`sign` makes it); `crc_response` answers
+the CRC GET; `parse` normalizes tweet_create_events and direct_message_events and lists
+every other event as ignored.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.channels.base import (
-    Author,
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
-from inbox.channels.jsonbody import header as find_header
-from inbox.channels.jsonbody import load_json_object
+from inbox.channels.base import Author, NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
+from inbox.channels.jsonbody import as_object, as_text, load_json_object, printable
+from inbox.channels.signatures import BodySignature, hmac_sha256_base64
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 # base64 of a 32-byte SHA-256 digest is always 43 characters plus one "=".
@@ -39,21 +30,6 @@ _ENVELOPE_KEYS = frozenset({"for_user_id", "user_has_blocked", "is_blocked_by", 
 
 
 # --- small defensive readers: hostile JSON may put any type anywhere -------------------------
-
-
-def _s(value: Any) -> str | None:
-    """A str (or int id) as str, else None; lone surrogates are replaced so UTF-8 storage works."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    return None
-
-
-def _d(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -71,13 +47,8 @@ def _bool(value: Any) -> bool | None:
     return {"true": True, "false": False}.get(value) if isinstance(value, str) else None
 
 
-def _label(value: Any) -> str:
-    text = _s(value)
-    return "?" if text is None else text[:40]
-
-
 def _from_ms(value: Any) -> datetime | None:
-    text = _s(value)
+    text = as_text(value)
     if not text or not text.isascii() or not text.isdigit() or len(text) > 16:
         return None
     try:
@@ -101,16 +72,21 @@ def _from_created_at(value: Any) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _sign(secret: str, message: bytes) -> str:
-    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()
-    return "sha256=" + base64.b64encode(digest).decode("ascii")
+def sign(message: bytes, consumer_secret: str) -> str:
+    """`sha256=` and the base64 HMAC-SHA256 with the consumer secret: the webhook
+    signature over the raw body, and the CRC response over the token."""
+    return "sha256=" + hmac_sha256_base64(consumer_secret, message)
+
+
+def signed_headers(body: bytes, consumer_secret: str) -> dict[str, str]:
+    return {"X-Twitter-Webhooks-Signature": sign(body, consumer_secret)}
 
 
 # --- CRC and signature ------------------------------------------------------------------------
 
 
 def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
-    """Body for the CRC GET (protocols.md 2.1): HMAC-SHA256(consumer secret, crc_token), base64.
+    """Body for the CRC GET (X's challenge-response check): `sign` over the crc_token.
 
     Raises VerificationFailed when the secret is unconfigured (answering with an empty key
     would look valid but fail X's check) or the token is missing.
@@ -119,34 +95,25 @@ def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
         raise VerificationFailed("x consumer secret is not configured", status=401)
     if not crc_token:
         raise VerificationFailed("missing crc_token", status=403)
-    return {"response_token": _sign(consumer_secret, crc_token.encode("utf-8"))}
+    return {"response_token": sign(crc_token.encode("utf-8"), consumer_secret)}
+
+
+BODY_SIGNATURE = BodySignature(
+    header="x-twitter-webhooks-signature", setting="x consumer secret",
+    shape=_SIGNATURE_RE, shape_text="sha256=<base64>", sign=sign)
 
 
 class XAdapter:
     provider = "x"
 
     def verify(self, request: InboundRequest, secrets: ProviderSecrets) -> str | None:
-        secret = secrets.x_consumer_secret
-        if not secret:
-            raise VerificationFailed("x consumer secret is not configured", status=401)
-        header = find_header(request.headers, SIGNATURE_HEADER)
-        if header is None:
-            raise VerificationFailed("missing x-twitter-webhooks-signature header", status=401)
-        match = _SIGNATURE_RE.fullmatch(header.strip())
-        if match is None:
-            raise VerificationFailed(
-                "malformed x-twitter-webhooks-signature header (expected sha256=<base64>)",
-                status=401,
-            )
-        expected = _sign(secret, bytes(request.body))
-        if not hmac.compare_digest(expected, "sha256=" + match.group(1)):
-            raise VerificationFailed("x-twitter-webhooks-signature does not match the body")
+        BODY_SIGNATURE.check(request, secrets.x_consumer_secret)
         return None  # nothing time-bound is signed; dedup by tweet/DM id downstream
 
     def parse(self, body: bytes, headers: dict[str, str]) -> ParseResult:
         data = load_json_object(body)
         raw_brand = data.get("for_user_id")
-        brand = _s(raw_brand)
+        brand = as_text(raw_brand)
         if raw_brand is not None and not brand:
             raise ParseFailed("for_user_id is not a string")
         users = data.get("users", {})
@@ -168,11 +135,11 @@ class XAdapter:
                         _direct_message(event, brand, users, result)
             elif isinstance(value, list):  # favorite/follow/block/typing/read/delete events...
                 for event in value:
-                    kind = _s(_d(event).get("type"))
+                    kind = as_text(as_object(event).get("type"))
                     suffix = f" type={kind[:40]}" if kind else ""
-                    result.ignored.append(f"x {_label(key)}{suffix}")
+                    result.ignored.append(f"x {printable(key)}{suffix}")
             else:
-                result.ignored.append(f"x {_label(key)}")
+                result.ignored.append(f"x {printable(key)}")
         return result
 
 
@@ -183,11 +150,11 @@ adapter = XAdapter()
 
 
 def _author(user_id: str, user: dict[str, Any]) -> Author:
-    handle = _s(user.get("screen_name"))
+    handle = as_text(user.get("screen_name"))
     return Author(
-        identity_kind="x", external_id=user_id, handle=handle, name=_s(user.get("name")),
+        identity_kind="x", external_id=user_id, handle=handle, name=as_text(user.get("name")),
         followers=_int(user.get("followers_count")), following=_int(user.get("friends_count")),
-        verified=_bool(user.get("verified")), location=_s(user.get("location")),
+        verified=_bool(user.get("verified")), location=as_text(user.get("location")),
         url=f"https://x.com/{handle}" if handle and _SCREEN_NAME_RE.fullmatch(handle) else None,
     )
 
@@ -195,28 +162,32 @@ def _author(user_id: str, user: dict[str, Any]) -> Author:
 def _tweet(
     tweet: dict[str, Any], brand: str | None, data: dict[str, Any], out: ParseResult
 ) -> None:
-    tweet_id = _s(tweet.get("id_str")) or _s(tweet.get("id"))
+    """One tweet into `out`, or the reason it is ignored. Long because it walks the v1.1
+    tweet's fields in order (retweet, author, text, reply, quote, mentions, engagement)."""
+    tweet_id = as_text(tweet.get("id_str")) or as_text(tweet.get("id"))
     if "retweeted_status" in tweet:  # a retweet adds no words of its own
-        out.ignored.append(f"x tweet retweet id={_label(tweet_id)}")
+        out.ignored.append(f"x tweet retweet id={printable(tweet_id)}")
         return
-    user = _d(tweet.get("user"))
-    user_id = _s(user.get("id_str")) or _s(user.get("id"))
+    user = as_object(tweet.get("user"))
+    user_id = as_text(user.get("id_str")) or as_text(user.get("id"))
     if not tweet_id or not user_id:
         out.ignored.append("x tweet without id_str/user.id_str")
         return
-    extended = _d(tweet.get("extended_tweet"))
-    if tweet.get("truncated") is True and _s(extended.get("full_text")):
-        text = _s(extended.get("full_text")) or ""
-        entities = _d(extended.get("entities")) or _d(tweet.get("entities"))
+    extended = as_object(tweet.get("extended_tweet"))
+    if tweet.get("truncated") is True and as_text(extended.get("full_text")):
+        text = as_text(extended.get("full_text")) or ""
+        entities = as_object(extended.get("entities")) or as_object(tweet.get("entities"))
     else:
-        text = _s(tweet.get("full_text")) or _s(tweet.get("text")) or ""
-        entities = _d(tweet.get("entities"))
-    reply_to = _s(tweet.get("in_reply_to_status_id_str")) or _s(tweet.get("in_reply_to_status_id"))
-    reply_user = _s(tweet.get("in_reply_to_user_id_str")) or _s(tweet.get("in_reply_to_user_id"))
-    quoted = _d(tweet.get("quoted_status"))
-    quoted_id = _s(tweet.get("quoted_status_id_str")) or _s(quoted.get("id_str"))
+        text = as_text(tweet.get("full_text")) or as_text(tweet.get("text")) or ""
+        entities = as_object(tweet.get("entities"))
+    reply_to = (as_text(tweet.get("in_reply_to_status_id_str"))
+                or as_text(tweet.get("in_reply_to_status_id")))
+    reply_user = (as_text(tweet.get("in_reply_to_user_id_str"))
+                  or as_text(tweet.get("in_reply_to_user_id")))
+    quoted = as_object(tweet.get("quoted_status"))
+    quoted_id = as_text(tweet.get("quoted_status_id_str")) or as_text(quoted.get("id_str"))
     mentions = _dicts(entities.get("user_mentions"))
-    mention_ids = {_s(m.get("id_str")) or _s(m.get("id")) for m in mentions}
+    mention_ids = {as_text(m.get("id_str")) or as_text(m.get("id")) for m in mentions}
     echo = brand is not None and user_id == brand
     # A reply is threaded under its parent even when it also quotes something.
     if reply_to:
@@ -229,12 +200,13 @@ def _tweet(
     # so: conversation_id when present (v2), else the parent for replies, else the tweet itself.
     # Deeper replies therefore key on their direct parent; the ingest service can merge threads
     # by looking up the parent's thread.
-    conversation = _s(tweet.get("conversation_id_str")) or _s(tweet.get("conversation_id"))
-    handle = _s(user.get("screen_name"))
+    conversation = (as_text(tweet.get("conversation_id_str"))
+                    or as_text(tweet.get("conversation_id")))
+    handle = as_text(user.get("screen_name"))
     path = handle if handle and _SCREEN_NAME_RE.fullmatch(handle) else "i/web"
     facts: dict[str, Any] = {
-        "hashtags": [t for h in _dicts(entities.get("hashtags")) if (t := _s(h.get("text")))],
-        "user_mentions": [n for m in mentions if (n := _s(m.get("screen_name")))],
+        "hashtags": [t for h in _dicts(entities.get("hashtags")) if (t := as_text(h.get("text")))],
+        "user_mentions": [n for m in mentions if (n := as_text(m.get("screen_name")))],
         "retweet_count": _int(tweet.get("retweet_count")),
         "favorite_count": _int(tweet.get("favorite_count")),
         "quoted_tweet_id": quoted_id,
@@ -242,7 +214,7 @@ def _tweet(
     }
     facts["user_has_blocked"] = _bool(data.get("user_has_blocked"))
     facts = {k: v for k, v in facts.items() if v is not None}
-    lang = _s(tweet.get("lang"))
+    lang = as_text(tweet.get("lang"))
     out.messages.append(NormalizedMessage(
         external_id=tweet_id, channel_kind="x", channel_external_id=brand, kind=kind,
         visibility="public", text=text, author=_author(user_id, user),
@@ -259,13 +231,13 @@ def _tweet(
 def _direct_message(
     event: dict[str, Any], brand: str | None, users: dict[str, Any], out: ParseResult
 ) -> None:
-    event_type = _s(event.get("type"))
+    event_type = as_text(event.get("type"))
     if event_type != "message_create":
-        out.ignored.append(f"x direct_message type={_label(event_type)}")
+        out.ignored.append(f"x direct_message type={printable(event_type)}")
         return
-    create = _d(event.get("message_create"))
-    message_id, sender = _s(event.get("id")), _s(create.get("sender_id"))
-    recipient = _s(_d(create.get("target")).get("recipient_id"))
+    create = as_object(event.get("message_create"))
+    message_id, sender = as_text(event.get("id")), as_text(create.get("sender_id"))
+    recipient = as_text(as_object(create.get("target")).get("recipient_id"))
     if not message_id or not sender:
         out.ignored.append("x direct_message without id/sender_id")
         return
@@ -275,27 +247,27 @@ def _direct_message(
     if not other or not owner:
         out.ignored.append("x direct_message without recipient_id")
         return
-    body = _d(create.get("message_data"))
+    body = as_object(create.get("message_data"))
     facts: dict[str, Any] = {}
-    attachment = _d(body.get("attachment"))
-    if media := _d(attachment.get("media")):
+    attachment = as_object(body.get("attachment"))
+    if media := as_object(attachment.get("media")):
         facts["attachments"] = [{
             k: v for k, v in {
-                "type": _s(media.get("type")) or _s(attachment.get("type")),
-                "url": _s(media.get("media_url_https")) or _s(media.get("url")),
+                "type": as_text(media.get("type")) or as_text(attachment.get("type")),
+                "url": as_text(media.get("media_url_https")) or as_text(media.get("url")),
             }.items() if v
         }]
-    if quick := _s(_d(body.get("quick_reply_response")).get("metadata")):
+    if quick := as_text(as_object(body.get("quick_reply_response")).get("metadata")):
         facts["quick_reply_metadata"] = quick
-    urls = _dicts(_d(body.get("entities")).get("urls"))
-    if expanded := [u for item in urls if (u := _s(item.get("expanded_url")))]:
+    urls = _dicts(as_object(body.get("entities")).get("urls"))
+    if expanded := [u for item in urls if (u := as_text(item.get("expanded_url")))]:
         facts["urls"] = expanded
-    if app := _s(create.get("source_app_id")):
+    if app := as_text(create.get("source_app_id")):
         facts["source_app_id"] = app
     out.messages.append(NormalizedMessage(
         external_id=message_id, channel_kind="x", channel_external_id=brand, kind="dm",
-        visibility="private", text=_s(body.get("text")) or "",
-        author=_author(sender, _d(users.get(sender))),
+        visibility="private", text=as_text(body.get("text")) or "",
+        author=_author(sender, as_object(users.get(sender))),
         sent_at=_from_ms(event.get("created_timestamp")) or datetime.now(UTC),
         thread_key=f"x:dm:{owner}:{other}", is_echo=echo, facts=facts,
     ))

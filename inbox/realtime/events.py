@@ -1,7 +1,8 @@
 """The catalogue of server-to-client events: every name with its payload schema.
 
 publish() refuses an event that is not here or whose payload does not fit, so
-clients can rely on these shapes (docs/realtime.md lists them).
+clients can rely on these shapes (docs/realtime.md lists them). The payloads of cases
+and messages are built in one place each (inbox.realtime.payloads).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class CaseSummary(_Payload):
     version = fields.Integer(required=True)
     subject = fields.String()
     sla_due_at = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
 
 
 class CaseUpdated(CaseSummary):

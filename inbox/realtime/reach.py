@@ -20,7 +20,7 @@ from inbox.realtime.publish import ACCESS_CHANGE
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
 from inbox.services.access import can_see_case, visible_queue_ids
-from inbox.services.viewing import do_close_case
+from inbox.services.cases.viewing import do_close_case
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"

@@ -20,10 +20,10 @@ from inbox.realtime.reach import AccessAwareRedisManager
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services import unit_of_work
 from inbox.services.access import visible_queue_ids
+from inbox.services.admin.users import active_token
+from inbox.services.cases.presence import agent_connected, do_set_presence, last_socket_closed
+from inbox.services.cases.viewing import do_close_case, do_open_case, do_set_typing
 from inbox.services.errors import NotFound, ServiceError
-from inbox.services.presence import agent_connected, agent_disconnected
-from inbox.services.users import active_token
-from inbox.services.viewing import do_close_case, do_open_case, do_set_typing
 
 socketio = SocketIO()
 
@@ -72,7 +72,9 @@ def on_disconnect(reason: Any = None) -> None:
         for case_id in sorted(connection.viewing):
             with unit_of_work() as session:
                 do_close_case(session, connection.user, case_id, request.sid)  # type: ignore[attr-defined]
-        agent_disconnected(connection.user.id)
+        if last_socket_closed(connection.user.id):
+            with unit_of_work() as session:
+                do_set_presence(session, connection.user.id, "offline")
 
 
 def init_app(app: Flask, redis_url: str) -> None:

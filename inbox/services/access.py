@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from inbox.models import Case, Queue, User
 from inbox.models.workspace import queue_teams
 from inbox.services.access_snapshots import snapshot_queue_ids
+from inbox.services.dbutil import for_update as lock_rows
 from inbox.services.errors import Forbidden, NotFound
 
 
@@ -30,8 +31,8 @@ def visible_queue_ids(session: Session, user: User) -> list[int]:
 
 def access_case(session: Session, user: User, case_id: int, *, for_update: bool = False) -> Case:
     stmt = select(Case).where(Case.id == case_id)
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+    if for_update:
+        stmt = lock_rows(session, stmt)
     case = session.scalar(stmt)
     if case is None or not can_see_case(session, user, case):
         raise NotFound(f"case {case_id} not found")

@@ -29,8 +29,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from inbox.jobs import after_commit
 from inbox.models import ApiToken, Queue, Skill, Team, User, utcnow
-from inbox.services.followups import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def _snapshot_of(key: str, load: Callable[[Session], tuple[User, int | None] | N
 
 def user_for_token(token: str) -> User | None:
     """The active user behind an API token, or None (unknown, revoked, deactivated)."""
-    from inbox.services.users import active_token
+    from inbox.services.admin.users import active_token
 
     def load(session: Session) -> tuple[User, int | None] | None:
         row = active_token(session, token)

@@ -7,20 +7,29 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, TextClause, insert, text, update
+from sqlalchemy import Connection, Select, TextClause, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+Query = TypeVar("Query", bound=Select[Any])
+
+
+def is_postgresql(session: Session) -> bool:
+    """The one question the services ask of the database: PostgreSQL (row locks, many
+    writers at once) or SQLite (one writer at a time, so nothing to lock)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def for_update(session: Session, stmt: Query, **options: Any) -> Query:
+    """`stmt` taking row locks (FOR UPDATE, with options such as skip_locked) where the
+    database has them; unchanged on SQLite, whose writers are serialized anyway."""
+    return stmt.with_for_update(**options) if is_postgresql(session) else stmt
+
 
 def _dialect_insert(session: Session, model: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
-def _on_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+    return (postgresql.insert if is_postgresql(session) else sqlite.insert)(model)
 
 
 # On PostgreSQL a multi-row write sends its rows as ONE jsonb parameter read by
@@ -83,7 +92,7 @@ def insert_ignore_many(
     other's new keys in one order and cannot deadlock on them."""
     if not rows:
         return []
-    if _on_postgresql(session):
+    if is_postgresql(session):
         stmt = _recordset_insert(model.__tablename__, _columns(model, rows), conflict,
                                  "DO NOTHING", returning)
         return list(session.execute(stmt, {"rows": _rows_json(model, rows)}).all())
@@ -104,7 +113,7 @@ def upsert_and_lock_many(
     in the same order. The existing rows get `touch` set from the new row."""
     if not rows:
         return []
-    if _on_postgresql(session):
+    if is_postgresql(session):
         stmt = _recordset_insert(model.__tablename__, _columns(model, rows), conflict,
                                  f"DO UPDATE SET {touch} = EXCLUDED.{touch}", returning)
         return list(session.execute(stmt, {"rows": _rows_json(model, rows)}).all())
@@ -129,7 +138,7 @@ def update_many(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
     (rows must all name the same columns). The ORM's copies are not refreshed."""
     if not rows:
         return
-    if _on_postgresql(session):
+    if is_postgresql(session):
         _columns(model, rows)  # refuses names that are not the table's columns
         stmt = _recordset_update(model.__tablename__, tuple(rows[0]))
         session.execute(stmt, {"rows": json.dumps(rows, default=_json_value)})
@@ -142,7 +151,7 @@ def commit_without_waiting_for_disk(session: Session) -> None:
     rows): PostgreSQL answers its COMMIT before the WAL reaches the disk. Safe because
     the later transaction's own (synchronous) commit flushes the WAL up to itself, so
     nothing that refers to these rows is ever durable without them."""
-    if _on_postgresql(session):
+    if is_postgresql(session):
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 

@@ -43,7 +43,7 @@ class PlannedDelivery:
 
 def demo_targets() -> dict[str, Target]:
     """The demo workspace's channels (ids 1-6), for planning without a database."""
-    from inbox.services.workspace import DEMO_CHANNELS
+    from inbox.services.admin.workspace import DEMO_CHANNELS
 
     return {kind: Target(kind, index, external_id, name)
             for index, (kind, name, external_id) in enumerate(DEMO_CHANNELS, start=1)}

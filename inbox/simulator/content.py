@@ -137,6 +137,28 @@ FOLLOWUPS = (
     "That did not fix it, the {product} is still not working.",
     "Following up on this, can someone call me back please?",
 )
+# What a customer says back to the brand's reply (the sandbox's customers, docs/sandbox.md).
+ANSWERS = {
+    "follow-up": (
+        "Thanks. One more thing: can you also check order #{order}?",
+        "OK, and how long will that take?",
+        "I did that but the {product} still shows the same error.",
+        "Where do I find the form you mentioned?",
+    ),
+    "thank-you": (
+        "Thank you, that sorted it!",
+        "Brilliant, thanks for the quick help.",
+        "Perfect, all working now. Thanks {agent}!",
+        "Got it, thanks a lot.",
+    ),
+    "angry": (
+        "That is not an answer. I want to speak to a manager NOW.",
+        "This is the third canned reply I get. Useless. I want a refund today!",
+        "Still broken. If this isn't fixed today I'm cancelling and telling everyone.",
+        "Unacceptable. Escalate this, I have waited {days} days already!",
+    ),
+}
+ANSWER_MOODS = {"follow-up": 4, "thank-you": 4, "angry": 2}
 FOREIGN = {
     "es": (
         "¿Dónde está mi pedido #{order}? Llevo {days} días esperando.",

@@ -1,4 +1,4 @@
-"""Payload builders in each provider's documented shape (protocols.md), without signatures.
+"""Payload builders in each provider's documented shape, without signatures.
 
 Pure functions: ids, times and text come in, a JSON-ready dict, form pairs or raw MIME
 bytes go out. Signing happens at send time (runner.py) because Mailgun and the generic

@@ -7,10 +7,7 @@ are used to sign and never printed: the report holds counts only.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import heapq
-import hmac
 import logging
 import random
 import secrets
@@ -22,6 +19,7 @@ from urllib.parse import urlencode
 import requests
 from sqlalchemy import select
 
+from inbox.channels import generic, mailgun, meta, voice, x
 from inbox.config import Settings
 from inbox.simulator.plan import KIND_PROVIDERS, PlannedDelivery, Planner, Target
 
@@ -133,23 +131,6 @@ def load_targets(settings: Settings) -> tuple[dict[str, Target], set[str], dict[
 # --- signing ---------------------------------------------------------------------------------
 
 
-def _hmac_hex(key: str, message: bytes) -> str:
-    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
-
-
-def inbox_signature_headers(body: bytes, secret: str, timestamp: int) -> dict[str, str]:
-    """The generic source's (and raw email's) X-Inbox-Timestamp / X-Inbox-Signature."""
-    digest = _hmac_hex(secret, str(timestamp).encode("ascii") + b"." + body)
-    return {"X-Inbox-Timestamp": str(timestamp), "X-Inbox-Signature": f"sha256={digest}"}
-
-
-def twilio_signature(auth_token: str, url: str, params: list[tuple[str, str]]) -> str:
-    """Base64 HMAC-SHA1 over the URL followed by every POST parameter sorted by name."""
-    material = url + "".join(name + value for name, value in sorted(params))
-    digest = hmac.new(auth_token.encode("utf-8"), material.encode("utf-8"), hashlib.sha1)
-    return base64.b64encode(digest.digest()).decode("ascii")
-
-
 def sign(item: PlannedDelivery, settings: Settings, targets: dict[str, Target],
          public_url: str, now: float) -> tuple[bytes, dict[str, str]]:
     """The exact bytes to post and the headers, signed the way the item's provider signs."""
@@ -159,26 +140,24 @@ def sign(item: PlannedDelivery, settings: Settings, targets: dict[str, Target],
     if item.provider == "mailgun":
         # A fresh one-time token and timestamp per request: Mailgun never reuses a token.
         token, timestamp = secrets.token_hex(25), str(int(now))
-        signature = _hmac_hex(settings.mailgun_signing_key, (timestamp + token).encode("ascii"))
+        signature = mailgun.sign(settings.mailgun_signing_key, timestamp, token)
         pairs = [("timestamp", timestamp), ("token", token), ("signature", signature),
                  *(item.form or ())]
         return urlencode(pairs).encode("ascii"), headers
     if item.provider == "voice":
         pairs = list(item.form or ())
         # Twilio signs the URL it called; the service rebuilds it from INBOX_PUBLIC_URL.
-        headers["X-Twilio-Signature"] = twilio_signature(settings.twilio_auth_token,
-                                                         public_url + item.path, pairs)
+        headers["X-Twilio-Signature"] = voice.sign(settings.twilio_auth_token,
+                                                   public_url + item.path, pairs)
         return urlencode(pairs).encode("ascii"), headers
     body = item.body or b""
     if item.provider == "meta":
-        headers["X-Hub-Signature-256"] = "sha256=" + _hmac_hex(settings.meta_app_secret, body)
+        headers.update(meta.signed_headers(body, settings.meta_app_secret))
     elif item.provider == "x":
-        digest = hmac.new(settings.x_consumer_secret.encode("utf-8"), body, hashlib.sha256)
-        headers["X-Twitter-Webhooks-Signature"] = (
-            "sha256=" + base64.b64encode(digest.digest()).decode("ascii"))
+        headers.update(x.signed_headers(body, settings.x_consumer_secret))
     else:  # generic and email_raw: the channel's own secret, with a fresh timestamp
         kind = "generic" if item.provider == "generic" else "email"
-        headers.update(inbox_signature_headers(body, targets[kind].secret, int(now)))
+        headers.update(generic.signed_headers(body, targets[kind].secret, int(now)))
     return body, headers
 
 
@@ -207,7 +186,8 @@ def run_simulation(url: str, *, rate: float, duration: float, seed: int | None,
     """Send `rate` signed deliveries a second for `duration` seconds (0: until Ctrl-C).
 
     `public_url` is the base Twilio signatures are computed over; it must equal the
-    service's INBOX_PUBLIC_URL and defaults to `url` (as `inbox run` sets them).
+    service's INBOX_PUBLIC_URL and defaults to `url` (as `inbox run` sets them). Long
+    because the pacing loop and its report share their counters.
     """
     if rate <= 0:
         raise ValueError("rate must be more than 0 deliveries a second")

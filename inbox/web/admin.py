@@ -14,8 +14,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from inbox.models import ROLES
-from inbox.services.channel_profiles import PROFILES
-from inbox.services.team_admin import CHANNEL_CAPACITY_KINDS
+from inbox.services.admin.channel_profiles import PROFILES
+from inbox.services.admin.team import CHANNEL_CAPACITY_KINDS
 from inbox.web.pages import bundle_version, security_headers
 
 blp = Blueprint("admin_page", __name__)

@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from inbox.api.auth import csrf
 from inbox.services import unit_of_work
-from inbox.services.users import authenticate_password
-from inbox.services.viewing import desk_directory
+from inbox.services.admin.users import authenticate_password
+from inbox.services.cases.viewing import desk_directory
 
 blp = Blueprint("frontend", __name__)
 

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.formparser import FormDataParser
 
 from inbox.api.errors import error_response
-from inbox.channels.base import InboundRequest, VerificationFailed
+from inbox.channels.inbound import InboundRequest, VerificationFailed
 from inbox.runtime import current
-from inbox.services.deliveries import do_accept_delivery
+from inbox.services.ingest.deliveries import do_accept_delivery
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 

@@ -14,16 +14,15 @@ from typing import Any
 
 import pytest
 
+from inbox.sandbox import Reply, SandboxPlatform, SmtpReceiver
 from tests.browser.desk import ROOT, Desk, Workspace, make_workspace
 from tests.conftest import (
+    WAIT,
     LiveProcess,
     LiveServer,
-    free_port,
     process_env,
     wait_registered,
 )
-from tests.fakes.platform import FakePlatform, Reply
-from tests.fakes.smtp import FakeSmtp
 
 CHROMIUM = Path(os.environ.get("INBOX_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -64,9 +63,9 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def platform_api() -> Iterator[FakePlatform]:
+def platform_api() -> Iterator[SandboxPlatform]:
     """X's API as far as replies go: public replies and direct messages are accepted."""
-    with FakePlatform() as fake:
+    with SandboxPlatform() as fake:
         fake.script("POST", "/2/tweets", Reply(201, {"data": {"id": X_TWEET_ID, "text": "ok"}}))
         fake.script("POST", f"/2/dm_conversations/with/{X_CUSTOMER_ID}/messages",
                     Reply(201, {"data": {"dm_conversation_id": "c-1", "dm_event_id": "dm-1"}}))
@@ -74,14 +73,15 @@ def platform_api() -> Iterator[FakePlatform]:
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[FakeSmtp]:
-    with FakeSmtp(free_port()) as server:
+def smtp_server() -> Iterator[SmtpReceiver]:
+    with SmtpReceiver(ready_timeout=WAIT) as server:
         yield server
 
 
 @pytest.fixture
-def backend_env(runtime: Any, platform_api: FakePlatform, smtp_server: FakeSmtp) -> dict[str, str]:
-    """The environment of the web and worker processes: platforms point at the fakes."""
+def backend_env(runtime: Any, platform_api: SandboxPlatform,
+                smtp_server: SmtpReceiver) -> dict[str, str]:
+    """The environment of the web and worker processes: platforms point at the sandbox."""
     return process_env(
         runtime,
         INBOX_X_API_URL=platform_api.url,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from inbox.models import Case, Channel, Contact, Message, Queue, SlaPolicy, utcnow
 from inbox.services import unit_of_work
-from inbox.services.rules import do_create_rule
+from inbox.services.routing.rules import do_create_rule
 from tests.conftest import WAIT, make_user
 from tests.signing import compact, generic_headers, x_headers
 

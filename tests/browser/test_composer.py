@@ -7,7 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from inbox.services import canned
+from inbox.services import unit_of_work
+from inbox.services.sending import canned
 from tests.browser.conftest import X_CUSTOMER_ID
 from tests.browser.desk import case_whose_subject_has, post_x_mention, wait_for
 from tests.fakes.conversations import connect_channel, seed_conversation
@@ -103,12 +104,14 @@ def test_contact_details_in_a_public_reply_are_caught_and_moved_to_a_private_mes
 def test_canned_responses_are_searchable_and_fill_in_their_variables(
     open_desk: Any, server: Any, workspace: Any
 ) -> None:
-    canned.create(workspace.sam, {"title": "Refund on its way",
-                                  "body": "Hi {{contact.first_name}}, your refund is on its way. "
-                                          "{{agent.name}}{{unknown.thing}}",
-                                  "tags": ["billing"]})
-    canned.create(workspace.sam, {"title": "Outage apology", "body": "We are fixing it.",
-                                  "tags": ["outage"]})
+    with unit_of_work() as session:
+        canned.create(session, workspace.sam, {
+            "title": "Refund on its way",
+            "body": "Hi {{contact.first_name}}, your refund is on its way. "
+                    "{{agent.name}}{{unknown.thing}}",
+            "tags": ["billing"]})
+        canned.create(session, workspace.sam, {"title": "Outage apology",
+                                               "body": "We are fixing it.", "tags": ["outage"]})
     alice = _x_case(open_desk, server, workspace, "1874500000000000303",
                     "@AcmeSupport where is my money")
     alice.page.get_by_role("button", name="Canned responses").click()
@@ -123,3 +126,19 @@ def test_canned_responses_are_searchable_and_fill_in_their_variables(
     expect(alice.page.locator("#reply-text")).to_have_value(
         "Hi Rita, your refund is on its way. Alice Agent")
     expect(alice.page.locator("#canned")).to_be_hidden()
+
+
+def test_a_channel_without_its_credentials_says_so_before_the_agent_writes(
+    open_desk: Any, server: Any, workspace: Any
+) -> None:
+    page_channel = connect_channel("facebook", "104859392837465", name="Brand page")
+    seeded = seed_conversation(page_channel, external_id="913374650012345_1203948576",
+                               thread_key="fb:post:913374650012345", visibility="public",
+                               kind="comment", customer_id="2200000000000001",
+                               text="Where is my parcel?", queue=_queue(workspace.social))
+    alice = open_desk(workspace.alice)
+    alice.open(seeded.case_id)
+    notice = alice.page.locator("#reply-not-set-up")
+    expect(notice).to_contain_text("not set up to send replies yet (missing: access_token)")
+    alice.page.locator("#reply-text").fill("On its way!")
+    expect(alice.page.locator("#reply-send")).to_be_disabled()

@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inbox.channels import email_raw
-from inbox.channels.base import InboundRequest, ParseFailed, ProviderSecrets, VerificationFailed
+from inbox.channels import email_raw, generic
+from inbox.channels.base import ParseFailed
 from inbox.channels.email_raw import RawEmailAdapter
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 
@@ -76,8 +76,8 @@ def load(name: str) -> bytes:
 
 
 def sign(body: bytes, timestamp: int | str = NOW, secret: str = SECRET) -> dict[str, str]:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac.hexdigest()}"}
+    mac = generic.sign(secret, str(timestamp), body)
+    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac}"}
 
 
 def request(body: bytes, headers: dict[str, str]) -> InboundRequest:

@@ -3,8 +3,6 @@ names), normalization of recorded bodies (tests/fixtures/generic) and hostile bo
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from inbox.channels import generic
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
 from inbox.channels.generic import GenericAdapter, GenericItemInvalid, validate_body
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 
@@ -56,8 +49,8 @@ EXPECTED: dict[str, list[str] | dict[str, str]] = {
 
 
 def sign(body: bytes, timestamp: int | str = NOW, secret: str = SECRET) -> dict[str, str]:
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac.hexdigest()}"}
+    mac = generic.sign(secret, str(timestamp), body)
+    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac}"}
 
 
 def request(body: bytes, headers: dict[str, str]) -> InboundRequest:

@@ -4,8 +4,6 @@ and hostile bodies."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,13 +13,8 @@ from urllib.parse import urlencode
 import pytest
 
 from inbox.channels import mailgun
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mailgun import MailgunAdapter
 
 pytestmark = pytest.mark.no_backends
@@ -70,7 +63,7 @@ def load(name: str) -> dict[str, str]:
 
 
 def sign(fields: dict[str, str], timestamp: int = NOW, token: str = "t" * 50) -> dict[str, str]:
-    mac = hmac.new(KEY.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    mac = mailgun.sign(KEY, str(timestamp), token)
     return {**fields, "timestamp": str(timestamp), "token": token, "signature": mac}
 
 

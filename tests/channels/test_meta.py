@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,14 +12,8 @@ from typing import Any
 import pytest
 
 from inbox.channels import meta
-from inbox.channels.base import (
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 
@@ -68,7 +60,7 @@ def load(name: str) -> bytes:
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return meta.sign(body, secret)
 
 
 def post(body: bytes, signature: str | None) -> InboundRequest:

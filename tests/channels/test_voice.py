@@ -4,9 +4,6 @@ vector), replay keys, missed call vs voicemail vs answered call vs callback requ
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,13 +12,8 @@ from urllib.parse import urlencode
 import pytest
 
 from inbox.channels import voice
-from inbox.channels.base import (
-    InboundRequest,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.voice import VoiceAdapter, e164
 
 pytestmark = pytest.mark.no_backends
@@ -71,9 +63,7 @@ def load(name: str) -> dict[str, str]:
 
 
 def twilio_signature(url: str, params: dict[str, str], token: str = TOKEN) -> str:
-    material = url + "".join(k + params[k] for k in sorted(params))
-    mac = hmac.new(token.encode(), material.encode(), hashlib.sha1).digest()
-    return base64.b64encode(mac).decode()
+    return voice.sign(token, url, list(params.items()))
 
 
 def request(params: dict[str, str], signature: str | None = None, url: str = URL) -> InboundRequest:

@@ -3,7 +3,6 @@ payloads (tests/fixtures/x) and hostile bodies. Secrets and samples are those of
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import hmac
@@ -15,14 +14,8 @@ from typing import Any
 import pytest
 
 from inbox.channels import x
-from inbox.channels.base import (
-    InboundRequest,
-    NormalizedMessage,
-    ParseFailed,
-    ParseResult,
-    ProviderSecrets,
-    VerificationFailed,
-)
+from inbox.channels.base import NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 
 pytestmark = pytest.mark.no_backends
 
@@ -47,8 +40,7 @@ def load(name: str) -> bytes:
 
 
 def sign(body: bytes, secret: str = CONSUMER_SECRET) -> str:
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return "sha256=" + base64.b64encode(digest).decode()
+    return x.sign(body, secret)
 
 
 def post(body: bytes, signature: str | None) -> InboundRequest:

@@ -20,7 +20,7 @@ def _listed(client: Any, token: str) -> tuple[int, set[int]]:
 def _set_teams(user: Any, teams: list[str]) -> None:
     from inbox.models import User
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_teams
+    from inbox.services.admin.users import do_set_teams
 
     with unit_of_work() as session:
         do_set_teams(session, session.get(User, user.id), teams)
@@ -29,7 +29,7 @@ def _set_teams(user: Any, teams: list[str]) -> None:
 def _give_queue_to(queue_name: str, team: str) -> Any:
     from inbox.models import Queue
     from inbox.services import unit_of_work
-    from inbox.services.users import team_by_name
+    from inbox.services.admin.users import team_by_name
 
     with unit_of_work() as session:
         queue = session.scalar(select(Queue).where(Queue.name == queue_name))
@@ -61,7 +61,7 @@ def test_a_deactivated_user_is_refused_by_the_next_request(client: Any,
                                                           agent_alice: Any) -> None:
     from inbox.models import User
     from inbox.services import unit_of_work
-    from inbox.services.users import do_deactivate_user
+    from inbox.services.admin.users import do_deactivate_user
 
     token = token_for(agent_alice)
     assert _listed(client, token)[0] == 200
@@ -86,7 +86,7 @@ def test_a_lost_access_version_trusts_no_snapshot(runtime: Any, client: Any,
 def test_another_web_process_sees_a_revocation_on_the_next_request(
         live_server: Any, agent_alice: Any) -> None:
     from inbox.services import unit_of_work
-    from inbox.services.users import do_revoke_token
+    from inbox.services.admin.users import do_revoke_token
 
     token = token_for(agent_alice)
     headers = {"Authorization": f"Bearer {token}"}
@@ -104,7 +104,7 @@ def test_another_web_process_sees_a_role_change_on_the_next_request(
         live_server: Any, agent_alice: Any) -> None:
     from inbox.models import User
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_role
+    from inbox.services.admin.users import do_set_role
 
     _set_teams(agent_alice, ["Social"])
     hidden = make_case(make_queue("Email"))

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from inbox.channels.base import InboundRequest
 from inbox.channels.generic import verify_inbox_signature
+from inbox.channels.inbound import InboundRequest
 from inbox.models import AdminChange, Delivery, Message
+from inbox.sandbox import Reply, SandboxPlatform
 from inbox.services import unit_of_work
-from inbox.services.ingest import drain
-from tests.fakes.platform import FakePlatform, Reply
+from inbox.services.ingest.drain import drain
 from tests.integration.test_outbound import run_outbound
 from tests.signing import generic_headers, meta_headers
 
@@ -27,8 +27,8 @@ COMMENT_ID = "913374650012345_1203948576"
 
 
 @pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlatform]:
-    with FakePlatform() as fake:
+def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxPlatform]:
+    with SandboxPlatform() as fake:
         monkeypatch.setenv("INBOX_META_API_URL", fake.url + "/v21.0")
         yield fake
 
@@ -60,7 +60,7 @@ def claim_and_reply(agent: Any, text: str) -> None:
 
 def test_a_generic_source_connected_by_api_gets_its_signed_reply(
         runtime: Any, client: Any, api_as: Any, admin_ada: Any, agent_alice: Any,
-        platform: FakePlatform) -> None:
+        platform: SandboxPlatform) -> None:
     admin, agent = api_as(admin_ada), api_as(agent_alice)
     setup_team(admin, agent)
     created = admin.post("/api/v1/channels", json={
@@ -88,7 +88,7 @@ def test_a_generic_source_connected_by_api_gets_its_signed_reply(
 
 def test_a_facebook_page_needs_its_token_to_send_and_then_replies(
         runtime: Any, client: Any, api_as: Any, admin_ada: Any, agent_alice: Any,
-        platform: FakePlatform) -> None:
+        platform: SandboxPlatform) -> None:
     admin, agent = api_as(admin_ada), api_as(agent_alice)
     setup_team(admin, agent)
     created = admin.post("/api/v1/channels", json={"kind": "facebook", "name": "Brand page",
@@ -156,7 +156,7 @@ def test_each_kind_is_validated_naming_the_wrong_field(api_as: Any, admin_ada: A
 
 def test_a_disabled_channel_refuses_webhooks_and_stores_nothing(
         client: Any, api_as: Any, admin_ada: Any) -> None:
-    from inbox.services.deliveries import forget_channel_keys
+    from inbox.services.ingest.deliveries import forget_channel_keys
 
     admin = api_as(admin_ada)
     channel = admin.post("/api/v1/channels", json={"kind": "generic", "name": "Forum"}).json
@@ -178,7 +178,7 @@ def test_a_disabled_channel_refuses_webhooks_and_stores_nothing(
 
 def test_a_rotated_secret_keeps_the_old_one_for_its_grace_period(
         client: Any, api_as: Any, admin_ada: Any) -> None:
-    from inbox.services.deliveries import forget_channel_keys
+    from inbox.services.ingest.deliveries import forget_channel_keys
 
     admin = api_as(admin_ada)
     channel = admin.post("/api/v1/channels", json={"kind": "generic", "name": "Forum"}).json

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from inbox.models import Case, CaseEvent
-from inbox.services import cases, unit_of_work
-from inbox.services.cases import TRANSITIONS
+from inbox.services import unit_of_work
+from inbox.services.cases import states as cases
+from inbox.services.cases.states import TRANSITIONS
 from inbox.services.errors import IllegalTransition
 from tests.factories import make_case, make_queue
 
@@ -186,7 +187,7 @@ def test_a_case_in_another_teams_queue_is_a_404_like_a_missing_one(
     private_queue = make_queue("VIP desk")
     with unit_of_work() as session:
         from inbox.models import Queue
-        from inbox.services.users import team_by_name
+        from inbox.services.admin.users import team_by_name
 
         queue = session.get(Queue, private_queue.id)
         assert queue is not None

@@ -139,7 +139,7 @@ def test_api_with_a_bad_token_is_401(client: Any, agent_alice: Any) -> None:
 
 def test_revoked_token_is_refused(client: Any, agent_alice: Any) -> None:
     from inbox.services import unit_of_work
-    from inbox.services.users import do_create_token, do_revoke_token
+    from inbox.services.admin.users import do_create_token, do_revoke_token
 
     with unit_of_work() as session:
         token = do_create_token(session, agent_alice)

@@ -69,7 +69,7 @@ def test_two_worker_processes_on_the_same_deliveries_give_one_message_and_one_ca
                            headers=meta_headers(body)).status_code == 200
     env = process_env(runtime)
     script = ("from inbox import runtime; runtime.start()\n"
-              "from inbox.services.ingest import process_batch\n"
+              "from inbox.services.ingest.drain import process_batch\n"
               "while process_batch(7): pass\n")
     workers = [LiveProcess.script(script, env).start() for _ in range(2)]
     for worker in workers:
@@ -148,7 +148,7 @@ def test_two_workers_crossing_threads_and_authors_lose_nothing(
             assert client.post("/webhooks/meta", data=body,
                                headers=meta_headers(body)).status_code == 200
     script = ("from inbox import runtime; runtime.start()\n"
-              "from inbox.services.ingest import process_batch\n"
+              "from inbox.services.ingest.drain import process_batch\n"
               "import time\n"
               "for _ in range(400):\n"
               "    if not process_batch(10): time.sleep(0.05)\n"
@@ -180,7 +180,7 @@ def test_a_thread_another_worker_is_deciding_waits_for_the_next_batch(
         pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
     from sqlalchemy import text
 
-    from inbox.services.ingest import process_batch
+    from inbox.services.ingest.drain import process_batch
 
     make_queue("Social care")
     make_channel("facebook", "Acme", external_id=PAGE_ID)

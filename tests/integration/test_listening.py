@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from inbox.models import Case, Message
 from inbox.services import unit_of_work
-from inbox.services.ingest import drain
+from inbox.services.ingest.drain import drain
 from tests.factories import make_channel, make_queue
 from tests.signing import compact, generic_headers
 

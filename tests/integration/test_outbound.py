@@ -17,18 +17,18 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from inbox.channels.base import InboundRequest
 from inbox.channels.generic import verify_inbox_signature
+from inbox.channels.inbound import InboundRequest
+from inbox.jobs import OUTBOUND
 from inbox.models import Case, CaseEvent, Message
-from inbox.services import outbound, unit_of_work
-from inbox.services.ingest import process_batch
-from tests.conftest import LiveProcess, free_port, process_env
+from inbox.sandbox import Reply, SandboxPlatform, SmtpReceiver
+from inbox.services import unit_of_work
+from inbox.services.ingest.drain import process_batch
+from inbox.services.sending import outbound
+from tests.conftest import WAIT, LiveProcess, free_port, process_env
 from tests.factories import make_queue
 from tests.fakes.conversations import connect_channel, seed_conversation
-from tests.fakes.platform import FakePlatform, Reply
-from tests.fakes.smtp import FakeSmtp
 from tests.signing import generic_headers, meta_headers
-from workers.queues import OUTBOUND
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGE_ID = "104859392837465"
@@ -38,8 +38,8 @@ PAGE_TOKEN = "EAAB-page-token-for-tests"
 
 
 @pytest.fixture
-def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlatform]:
-    with FakePlatform() as platform:
+def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxPlatform]:
+    with SandboxPlatform() as platform:
         monkeypatch.setenv("INBOX_META_API_URL", platform.url + "/v21.0")
         monkeypatch.setenv("INBOX_X_API_URL", platform.url)
         monkeypatch.setenv("INBOX_TWILIO_API_URL", platform.url)
@@ -74,7 +74,7 @@ def outbound_messages() -> list[Message]:
 
 
 def test_public_facebook_reply_calls_the_graph_api_and_turns_sent(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
     captured_events: list[Any],
 ) -> None:
     case_id = facebook_case(client)
@@ -99,7 +99,7 @@ def test_public_facebook_reply_calls_the_graph_api_and_turns_sent(
 
 
 def test_the_webhook_echo_of_a_sent_reply_is_not_stored_twice(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
     graph.script("POST", f"/v21.0/{COMMENT_ID}/comments", Reply(200, {"id": OUR_COMMENT_ID}))
@@ -111,7 +111,7 @@ def test_the_webhook_echo_of_a_sent_reply_is_not_stored_twice(
 
 
 def test_an_echo_arriving_before_the_send_is_recorded_merges_into_the_reply(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
     graph.script("POST", f"/v21.0/{COMMENT_ID}/comments", Reply(200, {"id": OUR_COMMENT_ID}))
@@ -126,7 +126,7 @@ def test_an_echo_arriving_before_the_send_is_recorded_merges_into_the_reply(
 
 
 def test_messenger_reply_goes_to_the_customers_page_scoped_id_and_dedups_its_echo(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     make_queue("Social care")
     connect_channel("facebook", PAGE_ID, secrets={"access_token": PAGE_TOKEN})
@@ -151,7 +151,7 @@ def test_messenger_reply_goes_to_the_customers_page_scoped_id_and_dedups_its_ech
 
 
 def test_rate_limited_send_waits_for_retry_after_then_succeeds(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
     graph.script("POST", f"/v21.0/{COMMENT_ID}/comments",
@@ -175,7 +175,7 @@ def test_rate_limited_send_waits_for_retry_after_then_succeeds(
 
 
 def test_client_error_fails_with_the_platforms_reason_and_retry_sends_it(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
     graph.script("POST", f"/v21.0/{COMMENT_ID}/comments",
@@ -198,7 +198,7 @@ def test_client_error_fails_with_the_platforms_reason_and_retry_sends_it(
 
 
 def test_server_errors_give_up_after_five_attempts(
-    client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
     graph.script("POST", f"/v21.0/{COMMENT_ID}/comments", Reply(503, {"error": "down"}))
@@ -216,7 +216,7 @@ def test_server_errors_give_up_after_five_attempts(
 
 
 def test_first_sent_reply_stops_the_first_response_clock(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
     captured_events: list[Any],
 ) -> None:
     case_id = facebook_case(client)
@@ -256,7 +256,7 @@ def test_email_reply_is_threaded_and_its_echo_dedups(
     port = free_port()
     monkeypatch.setenv("INBOX_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("INBOX_SMTP_PORT", str(port))
-    with FakeSmtp(port) as smtp:
+    with SmtpReceiver(port=port, ready_timeout=WAIT) as smtp:
         created = api_as(agent_alice).post(f"/api/v1/cases/{case_id}/reply",
                                            json={"text": "Hi Zoë, a courier is on the way."})
         assert created.status_code == 201 and created.json["visibility"] == "private"
@@ -286,7 +286,7 @@ def test_email_reply_is_threaded_and_its_echo_dedups(
 
 
 def test_x_public_reply_is_sent_by_the_outbound_worker_process(
-    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     queue = make_queue("Social care")
     channel = connect_channel("x", "2244994945", secrets={"bearer_token": "x-user-token"})
@@ -309,7 +309,7 @@ def test_x_public_reply_is_sent_by_the_outbound_worker_process(
 
 
 def test_x_private_reply_is_a_direct_message_to_the_author(
-    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     queue = make_queue("Social care")
     channel = connect_channel("x", "2244994945", secrets={"bearer_token": "x-user-token"})
@@ -330,7 +330,7 @@ def test_x_private_reply_is_a_direct_message_to_the_author(
 
 
 def test_generic_reply_is_posted_signed_to_the_sources_reply_url(
-    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     queue = make_queue("Social care")
     channel = connect_channel("generic", None, name="Reviews",
@@ -353,12 +353,12 @@ def test_generic_reply_is_posted_signed_to_the_sources_reply_url(
 
 @pytest.mark.parametrize("redirect", [307, 302])
 def test_a_reply_url_redirecting_inside_the_network_is_not_followed(
-    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform, redirect: int,
+    runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform, redirect: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The source's URL is allowed; where it redirects to (another local service) is not:
     nothing reaches that service and the agent sees why the reply failed."""
-    with FakePlatform() as internal:
+    with SandboxPlatform() as internal:
         monkeypatch.setenv("INBOX_OUTBOUND_ALLOW", graph.url.split("//", 1)[1])
         queue = make_queue("Social care")
         channel = connect_channel("generic", None, name="Reviews",
@@ -381,7 +381,7 @@ def test_a_reply_url_redirecting_inside_the_network_is_not_followed(
 
 
 def test_voice_case_is_answered_by_sms_when_the_channel_sends_text_messages(
-    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     queue = make_queue("Callbacks")
     channel = connect_channel("voice", "+15005550006", secrets={
@@ -415,7 +415,7 @@ IG_ACCOUNT = "17841400000000001"
      {"media_id": "m1", "comment_id": "c9", "message": "Thanks!"}),
 ])
 def test_instagram_public_replies_use_the_replies_and_mentions_edges(
-    runtime: Any, api_as: Any, agent_alice: Any, graph: FakePlatform, kind: str,
+    runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform, kind: str,
     parent: str | None, facts: dict[str, Any], path: str, body: dict[str, Any],
 ) -> None:
     channel = connect_channel("instagram", IG_ACCOUNT, secrets={"access_token": PAGE_TOKEN})
@@ -431,7 +431,7 @@ def test_instagram_public_replies_use_the_replies_and_mentions_edges(
 
 
 def test_a_missing_page_token_fails_at_once_with_a_reason(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     make_queue("Social care")
     connect_channel("facebook", PAGE_ID)
@@ -499,7 +499,7 @@ def test_nothing_is_enqueued_for_a_refused_reply(
 
 
 def test_sweep_requeues_a_lost_job_and_fails_a_send_cut_short(
-    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
     graph.script("POST", f"/v21.0/{COMMENT_ID}/comments", Reply(200, {"id": OUR_COMMENT_ID}))
@@ -522,7 +522,7 @@ def test_sweep_requeues_a_lost_job_and_fails_a_send_cut_short(
 
 
 def test_rule_acknowledges_automatically_once_per_contact_and_window(
-    runtime: Any, client: Any, api_as: Any, supervisor_sam: Any, graph: FakePlatform,
+    runtime: Any, client: Any, api_as: Any, supervisor_sam: Any, graph: SandboxPlatform,
 ) -> None:
     api_as(supervisor_sam).post("/api/v1/rules", json={
         "name": "Say we have it", "stop_processing": False, "conditions": {},
@@ -541,7 +541,7 @@ def test_rule_acknowledges_automatically_once_per_contact_and_window(
         kinds = list(session.scalars(select(CaseEvent.kind).where(
             CaseEvent.case_id == case_id)))
     assert "auto_acknowledged" in kinds
-    from inbox.services.acknowledgements import do_acknowledge
+    from inbox.services.sending.acknowledgements import do_acknowledge
 
     with unit_of_work() as session:  # the same customer again, within the window
         case = session.get(Case, case_id)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from inbox.models import CaseOffer, Queue, User, utcnow
 from inbox.services import unit_of_work
-from inbox.services.offers import dispatch
+from inbox.services.cases.offers import dispatch
 from tests.factories import make_case, make_channel, make_queue
 
 

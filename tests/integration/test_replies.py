@@ -11,15 +11,15 @@ from rq import Queue
 from sqlalchemy import select
 
 from inbox.channels.senders.limits import contact_details, weighted_length
+from inbox.jobs import OUTBOUND
 from inbox.models import Case, CaseEvent, Message
 from inbox.models import Queue as InboxQueue
 from inbox.services import unit_of_work
-from inbox.services.canned import render, template_context
-from inbox.services.replies import find_mentions
+from inbox.services.sending.canned import render, template_context
+from inbox.services.sending.replies import find_mentions
 from tests.conftest import make_user
 from tests.factories import make_queue
 from tests.fakes.conversations import Seeded, connect_channel, seed_conversation
-from workers.queues import OUTBOUND
 
 CJK_141 = "中" * 141  # 282 weighted characters: one CJK character weighs 2 on X
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from inbox.models import Case
 from inbox.services import unit_of_work
-from inbox.services.ingest import drain
+from inbox.services.ingest.drain import drain
 from tests.factories import make_channel, make_queue
 from tests.signing import compact, generic_headers
 
@@ -115,7 +115,7 @@ def test_stored_rule_routes_an_ingested_message(
 
 
 def test_demo_rules_escalate_crisis_words(client: Any, runtime: Any) -> None:
-    from inbox.services.workspace import do_create_demo_workspace
+    from inbox.services.admin.workspace import do_create_demo_workspace
 
     with unit_of_work() as session:
         demo = do_create_demo_workspace(session)

@@ -45,7 +45,7 @@ def keys(runtime: Any) -> Iterator[list[str]]:
 
 def connect_page(secret: str = ACCESS_TOKEN) -> Any:
     from inbox.services import unit_of_work
-    from inbox.services.channels import do_add_channel
+    from inbox.services.admin.channels import do_add_channel
 
     with unit_of_work() as session:
         channel = do_add_channel(session, "facebook", "Brand page", external_id="1048593")

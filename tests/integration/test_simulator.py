@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 
 from inbox.models import Case, Channel, Delivery, Message
 from inbox.services import unit_of_work
-from inbox.services.ingest import drain
-from inbox.services.workspace import do_create_demo_workspace
+from inbox.services.admin.workspace import do_create_demo_workspace
+from inbox.services.ingest.drain import drain
 from inbox.simulator import plan, run_simulation
 from tests.conftest import LiveServer, process_env
 
@@ -154,7 +154,7 @@ def test_every_planned_delivery_verifies_and_parses_with_the_service_adapters() 
     import time
     from urllib.parse import parse_qsl
 
-    from inbox.channels.base import InboundRequest, ProviderSecrets
+    from inbox.channels.inbound import InboundRequest, ProviderSecrets
     from inbox.channels.registry import adapter_for
     from inbox.config import load_settings
     from inbox.simulator import Target

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inbox.models import Case, CaseEvent, SlaPolicy, utcnow
-from inbox.services import sla, unit_of_work
-from inbox.services.sla_sweep import sweep
+from inbox.services import unit_of_work
+from inbox.services.sla import clocks as sla
+from inbox.services.sla.sweep import sweep
 from tests.conftest import LiveProcess, process_env
 from tests.factories import make_case, make_queue
 
@@ -98,7 +99,7 @@ def test_two_concurrent_sweeps_never_double_escalate(runtime: Any) -> None:
         for case in session.scalars(select(Case)):
             sla.start_clocks(session, case, case.created_at)
     script = ("from inbox import runtime; runtime.start()\n"
-              "from inbox.services.sla_sweep import sweep\n"
+              "from inbox.services.sla.sweep import sweep\n"
               "import time\n"
               "for _ in range(5): sweep(); time.sleep(0.05)\n")
     sweepers = [LiveProcess.script(script, process_env(runtime)).start() for _ in range(2)]

@@ -74,7 +74,7 @@ def desks(live_server: LiveServer) -> Iterator[Callable[[Any], Desk]]:
 def _team_queue(name: str, team: str) -> Any:
     from inbox.models import Queue
     from inbox.services import unit_of_work
-    from inbox.services.users import team_by_name
+    from inbox.services.admin.users import team_by_name
 
     queue = make_queue(name)
     with unit_of_work() as session:
@@ -106,7 +106,7 @@ def test_a_case_transferred_out_of_reach_is_no_longer_heard(
 ) -> None:
     from inbox.models import Case, User
     from inbox.services import unit_of_work
-    from inbox.services.cases import do_transfer_to_queue
+    from inbox.services.cases.states import do_transfer_to_queue
 
     alice_user = make_user("alice@example.com", "agent", "Alice", teams=["Social"])
     social, billing = _team_queue("Social", "Social"), _team_queue("Billing", "Billing")
@@ -132,7 +132,7 @@ def test_a_case_transferred_out_of_reach_is_no_longer_heard(
 def test_team_change_moves_a_socket_between_queue_rooms(desks: Callable[..., Desk]) -> None:
     from inbox.models import User
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_teams
+    from inbox.services.admin.users import do_set_teams
 
     alice_user = make_user("alice@example.com", "agent", "Alice", teams=["Social"])
     social, billing = _team_queue("Social", "Social"), _team_queue("Billing", "Billing")
@@ -157,7 +157,7 @@ def test_a_supervisor_made_agent_leaves_the_supervisors_room(
 ) -> None:
     from inbox.models import User
     from inbox.services import unit_of_work
-    from inbox.services.users import do_set_role
+    from inbox.services.admin.users import do_set_role
 
     sam = desks(supervisor_sam)
     _presence(supervisor_sam.id, ["supervisors"], "away")
@@ -179,7 +179,7 @@ def test_deactivating_a_user_closes_their_sockets_within_a_second(
 ) -> None:
     from inbox.models import User
     from inbox.services import unit_of_work
-    from inbox.services.users import do_deactivate_user
+    from inbox.services.admin.users import do_deactivate_user
 
     alice, bob = desks(agent_alice), desks(agent_bob)
     started = time.monotonic()
@@ -196,7 +196,7 @@ def test_revoking_a_token_closes_only_the_sockets_it_opened(
     desks: Callable[..., Desk], agent_alice: Any
 ) -> None:
     from inbox.services import unit_of_work
-    from inbox.services.users import do_revoke_token
+    from inbox.services.admin.users import do_revoke_token
 
     revoked, kept = token_for(agent_alice), token_for(agent_alice)
     by_revoked, by_kept = desks(agent_alice, revoked), desks(agent_alice, kept)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from inbox.services.batching import GroupCommit
+from inbox.services.ingest.batching import GroupCommit
 
 pytestmark = pytest.mark.no_backends
 

@@ -1,6 +1,6 @@
 """Business-hours arithmetic: frozen, explicit aware datetimes only (no wall clock).
 
-Semantics pinned here (see inbox/services/business_hours.py):
+Semantics pinned here (see inbox/services/sla/business_hours.py):
 
 * Open time is the union of the weekly periods, in real (UTC) elapsed time: a 09:00-17:00
   day is 8 real hours even on a DST day; an overnight period spanning a change is one
@@ -25,7 +25,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from inbox.models import BusinessCalendar
-from inbox.services.business_hours import add_business_seconds, business_seconds_between, is_open
+from inbox.services.sla.business_hours import (
+    add_business_seconds,
+    business_seconds_between,
+    is_open,
+)
 
 pytestmark = pytest.mark.no_backends
 

@@ -1,4 +1,4 @@
-"""Unit tests for inbox.services.enrichment: pure, deterministic message enrichment."""
+"""Unit tests for inbox.services.ingest.enrichment: pure, deterministic message enrichment."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from inbox.services import enrichment
-from inbox.services.enrichment import (
+from inbox.services.ingest import enrichment
+from inbox.services.ingest.enrichment import (
     Enrichment,
     classify_intent,
     detect_language,
@@ -161,7 +161,7 @@ def test_language_is_the_same_in_fresh_interpreters() -> None:
     here = [detect_language(text) for text in AMBIGUOUS]
     script = (
         "import json, sys\n"
-        "from inbox.services.enrichment import detect_language\n"
+        "from inbox.services.ingest.enrichment import detect_language\n"
         "print(json.dumps([detect_language(t) for t in json.loads(sys.argv[1])]))\n"
     )
     for hash_seed in ("0", "1", "12345"):

@@ -1,6 +1,6 @@
 """Routing rules as data: every leaf, the combinators, every action, evaluation order.
 
-Semantics pinned here (see inbox/services/rule_engine.py):
+Semantics pinned here (see inbox/services/routing/engine.py):
 
 * keywords match whole words, case-insensitively; a keyword of several words (or with
   inner punctuation such as "wi-fi") matches that run of words in order, whatever
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from inbox.services.rule_engine import (
+from inbox.services.routing.engine import (
     RoutingDecision,
     RoutingFacts,
     RuleError,

@@ -1,4 +1,4 @@
-"""Email replies over SMTP, threaded per RFC 5322 3.6.4 (protocols.md 4a).
+"""Email replies over SMTP, threaded per RFC 5322 3.6.4.
 
 From is the email channel's address, Subject "Re: <case subject>", In-Reply-To the
 customer's Message-ID and References their References (else In-Reply-To) followed by

@@ -9,11 +9,9 @@ Body: `{"id", "in_reply_to", "text", "public", "case_id"}`. The source may answe
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 
+from inbox.channels.generic import signed_headers
 from inbox.channels.senders import Sender, SendFailed, SendSettings, http
 from inbox.models import Channel, Message
 
@@ -30,11 +28,8 @@ def _refusal(channel: Channel, visibility: str, parent: Message | None) -> str |
 
 
 def signature_headers(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode("utf-8"), stamp.encode("ascii") + b"." + body,
-                      hashlib.sha256).hexdigest()
-    return {"X-Inbox-Timestamp": stamp, "X-Inbox-Signature": f"sha256={digest}",
-            "Content-Type": "application/json"}
+    """Our outbound webhook is signed the way the generic source's inbound one is checked."""
+    return {**signed_headers(body, secret, timestamp), "Content-Type": "application/json"}
 
 
 def _send(channel: Channel, message: Message, parent: Message | None,

@@ -1,6 +1,6 @@
 """What a reply may contain: length limits per platform and contact details in public.
 
-X counts "weighted" characters (twitter-text v3, protocols.md 2.5): text is NFC-normalised;
+X counts "weighted" characters (twitter-text v3): text is NFC-normalised;
 code points in U+0000-10FF, U+2000-200D, U+2010-201F, U+2032-2037 weigh 1, all others 2;
 a URL weighs 23 whatever its length; an emoji sequence (ZWJ families, skin tones, flags,
 keycaps) weighs 2. This is an approximation of twitter-text, documented in docs/sending.md:

@@ -1,6 +1,6 @@
 """Replies through the Graph API: Facebook comments and Messenger, Instagram comments and DMs.
 
-protocols.md 1.7. Public: `POST /{comment-id}/comments` (Facebook) or
+Graph API. Public: `POST /{comment-id}/comments` (Facebook) or
 `POST /{ig-comment-id}/replies` (Instagram; `/{ig-user-id}/mentions` for a mention).
 Private: `POST /me/messages` with the page access token, to the customer's page-scoped id
 (a DM conversation) or as a private reply to their comment (`recipient.comment_id`).

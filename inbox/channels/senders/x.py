@@ -1,4 +1,4 @@
-"""Replies on X through API v2 (protocols.md 2.5).
+"""Replies on X through API v2.
 
 Public: `POST /2/tweets` with `reply.in_reply_to_tweet_id`. Private:
 `POST /2/dm_conversations/with/{participant_id}/messages`. Both need a user-context OAuth 2

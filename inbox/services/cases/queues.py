@@ -1,0 +1,129 @@
+"""Queues: live counts, queue order, and handing an agent the best case they may take.
+
+Queue order is priority (P1 first), then SLA due time (soonest first, none last),
+then age (docs/routing-and-sla.md).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
+from inbox.services.access import access_queue, visible_queue_ids
+from inbox.services.cases import states as case_states
+from inbox.services.dbutil import for_update
+
+QUEUE_ORDER = (Case.priority.asc(), Case.sla_due_at.asc().nulls_last(), Case.id.asc())
+CANDIDATES = 50  # how deep next-case looks for one this agent may take
+AT_RISK_WITHIN = timedelta(minutes=15)
+HOLDING = ("assigned", "pending")
+
+
+def call_blocks_social() -> bool:
+    """Per-workspace: an agent on a call takes no new written work (the omnichannel point)."""
+    return os.environ.get("INBOX_CALL_BLOCKS_SOCIAL", "1") not in ("0", "false", "no")
+
+
+def agent_load(session: Session, agent_id: int) -> dict[str, int]:
+    """Open cases an agent holds, per channel kind."""
+    rows = session.execute(
+        select(Channel.kind, func.count(Case.id))
+        .join(Channel, Channel.id == Case.channel_id)
+        .where(Case.assignee_id == agent_id, Case.status.in_(HOLDING))
+        .group_by(Channel.kind)
+    ).all()
+    return {kind: count for kind, count in rows}
+
+
+def free_capacity(agent: User, load: dict[str, int], channel_kind: str) -> int:
+    capacity = int((agent.capacity or {}).get(channel_kind, 0))
+    return capacity - load.get(channel_kind, 0)
+
+
+def can_take(agent: User, required_skills: list[str], channel_kind: str,
+             load: dict[str, int]) -> bool:
+    if agent.presence not in ("online", "on_call"):
+        return False
+    if agent.presence == "on_call" and channel_kind != "voice" and call_blocks_social():
+        return False
+    if not set(required_skills) <= {s.name for s in agent.skills}:
+        return False
+    return free_capacity(agent, load, channel_kind) > 0
+
+
+def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
+    """Claim the best case in the queue this agent is eligible for, or None."""
+    access_queue(session, agent, queue_id)
+    load = agent_load(session, agent.id)
+    # Light rows first (id, skills, kind); only the chosen case is loaded as an object.
+    stmt = (
+        select(Case.id, Case.required_skills, Channel.kind)
+        .join(Channel, Channel.id == Case.channel_id, isouter=True)
+        .where(Case.queue_id == queue_id, Case.status == "queued",
+               # a case offered to someone else (push mode) is theirs until the offer ends
+               ~exists().where(CaseOffer.case_id == Case.id, CaseOffer.state == "open",
+                               CaseOffer.agent_id != agent.id))
+        .order_by(*QUEUE_ORDER)
+        .limit(CANDIDATES)
+    )
+    # Skip rows another agent is claiming right now instead of waiting on them.
+    stmt = for_update(session, stmt, of=Case, skip_locked=True)
+    for case_id, required_skills, kind in session.execute(stmt).all():
+        if can_take(agent, required_skills or [], kind or "generic", load):
+            case = session.get(Case, case_id)
+            assert case is not None  # locked by the select above
+            case_states.do_claim(session, case, agent)
+            return case
+    return None
+
+
+def queue_stats(session: Session, user: User) -> list[dict[str, Any]]:
+    """Live counts for the queues `user` works: waiting, oldest wait, at risk, breached."""
+    queue_ids = visible_queue_ids(session, user)
+    if not queue_ids:
+        return []
+    now = utcnow()
+    queues = session.scalars(select(Queue).where(Queue.id.in_(queue_ids)).order_by(Queue.id))
+    waiting = dict(session.execute(
+        select(Case.queue_id, func.count(Case.id)).where(
+            Case.queue_id.in_(queue_ids), Case.status == "queued").group_by(Case.queue_id)
+    ).all())
+    oldest = dict(session.execute(
+        select(Case.queue_id, func.min(Case.created_at)).where(
+            Case.queue_id.in_(queue_ids), Case.status == "queued").group_by(Case.queue_id)
+    ).all())
+    open_case = and_(Case.queue_id.in_(queue_ids), Case.status.in_(case_states.OPEN))
+    breached = dict(session.execute(
+        select(Case.queue_id, func.count(Case.id)).where(
+            open_case, or_(Case.sla_breached_at.is_not(None), Case.sla_due_at < now)
+        ).group_by(Case.queue_id)
+    ).all())
+    at_risk = dict(session.execute(
+        select(Case.queue_id, func.count(Case.id)).where(
+            open_case, Case.sla_breached_at.is_(None), Case.sla_due_at >= now,
+            or_(Case.sla_warned_at.is_not(None), Case.sla_due_at < now + AT_RISK_WITHIN),
+        ).group_by(Case.queue_id)
+    ).all())
+    online = session.scalars(select(User).where(User.presence.in_(("online", "on_call")),
+                                                User.is_active.is_(True))).all()
+    online_by_queue = {qid: 0 for qid in queue_ids}
+    for agent in online:
+        for qid in visible_queue_ids(session, agent):
+            if qid in online_by_queue:
+                online_by_queue[qid] += 1
+    return [
+        {
+            "id": q.id, "name": q.name, "mode": q.mode,
+            "waiting": waiting.get(q.id, 0),
+            "oldest_wait_seconds": int((now - oldest[q.id]).total_seconds())
+            if oldest.get(q.id) else None,
+            "at_risk": at_risk.get(q.id, 0), "breached": breached.get(q.id, 0),
+            "agents_online": online_by_queue.get(q.id, 0),
+        }
+        for q in queues
+    ]
