@@ -198,8 +198,7 @@ def user_for_token(token: str) -> User | None:
         row = active_token(session, token)
         return (row.user, row.id) if row is not None else None
 
-    user = _snapshot_of("token:" + hashlib.sha256(token.encode()).hexdigest(), load)
-    return user
+    return _snapshot_of("token:" + hashlib.sha256(token.encode()).hexdigest(), load)
 
 
 def _note_token_use(token_id: int) -> None:

@@ -154,6 +154,10 @@ def signing_secrets(channel: Channel, now: datetime | None = None) -> tuple[str,
 
 def channel_missing_to_send(channel: Channel) -> list[str]:
     """What a reply on `channel` still needs, by name (empty: it can send)."""
-    credentials = {k: v for k, v in (channel.secrets or {}).items()
-                   if k in profile(channel.kind).credentials}
-    return missing_to_send(channel.kind, channel.settings or {}, credentials)
+    return missing_to_send(channel.kind, channel.settings or {}, channel_credentials(channel))
+
+
+def channel_credentials(channel: Channel) -> dict[str, Any]:
+    """The channel's credentials of its kind (not its signing secrets)."""
+    return {k: v for k, v in (channel.secrets or {}).items()
+            if k in profile(channel.kind).credentials}

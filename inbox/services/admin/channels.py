@@ -16,6 +16,7 @@ from inbox.models import CHANNEL_KINDS, Case, Channel, Message, User, utcnow
 from inbox.runtime import current
 from inbox.services.admin.audit import MASKED, differences, masked, record_change
 from inbox.services.admin.channel_profiles import (
+    channel_credentials,
     channel_missing_to_send,
     check_values,
     profile,
@@ -226,8 +227,7 @@ def do_rotate_secret(session: Session, channel_id: int,
 
 def channel_view(channel: Channel, public_url: str) -> dict[str, Any]:
     """A channel as admins see it: everything but the values of its secrets."""
-    credentials = {k: v for k, v in (channel.secrets or {}).items()
-                   if k in profile(channel.kind).credentials}
+    credentials = channel_credentials(channel)
     missing = channel_missing_to_send(channel)
     until = (channel.secrets or {}).get("previous_valid_until")
     return {

@@ -18,11 +18,11 @@ from inbox.realtime.publish import publish_access_change
 from inbox.services.admin.audit import MASKED, differences, record_change
 from inbox.services.admin.users import (
     do_add_user,
-    do_create_token,
     do_deactivate_user,
     do_revoke_token_row,
     do_set_role,
     do_set_teams,
+    issue_token,
     team_by_name,
 )
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
@@ -251,10 +251,7 @@ def do_issue_token(session: Session, owner: User, name: str, actor: User | None
     if not name.strip():
         raise ValidationFailed("name the token after what will use it",
                                fields={"name": "required"})
-    token = do_create_token(session, owner, name.strip())
-    row = session.scalars(select(ApiToken).where(ApiToken.user_id == owner.id)
-                          .order_by(ApiToken.id.desc())).first()
-    assert row is not None
+    row, token = issue_token(session, owner, name.strip())
     record_change(session, actor, "token.create", "token", row.id,
                   {"name": [None, row.name], "user": [None, owner.email]})
     return row, token

@@ -99,11 +99,17 @@ def _token_hash(token: str) -> str:
 
 def do_create_token(session: Session, user: User, name: str = "") -> str:
     """Return a new token for `user`; only its hash is stored, so it is shown once."""
+    return issue_token(session, user, name)[1]
+
+
+def issue_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token's row and the token itself (shown once: only its hash is stored)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name,
-                         prefix=token[:len(TOKEN_PREFIX) + 4]))
+    row = ApiToken(user_id=user.id, token_hash=_token_hash(token), name=name,
+                   prefix=token[:len(TOKEN_PREFIX) + 4])
+    session.add(row)
     session.flush()
-    return token
+    return row, token
 
 
 def active_token(session: Session, token: str) -> ApiToken | None:
