@@ -19,7 +19,7 @@ from inbox.sandbox import Reply, SandboxPlatform
 from inbox.services import unit_of_work
 from inbox.services.ingest.drain import drain
 from tests.integration.test_outbound import run_outbound
-from tests.signing import generic_headers, meta_headers
+from tests.signing import generic_headers, meta_headers, x_headers
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGE_ID = "104859392837465"  # the page of fixtures/meta/feed_comment__basic.json
@@ -174,6 +174,48 @@ def test_a_disabled_channel_refuses_webhooks_and_stores_nothing(
     assert client.post(f"/webhooks/generic/{channel['id']}", data=body,
                        headers=generic_headers(body, channel["signing_secret"])
                        ).status_code == 200
+
+
+def test_a_disabled_page_refuses_metas_webhooks_for_it_alone(
+        client: Any, api_as: Any, admin_ada: Any) -> None:
+    """Meta calls one URL for every page: the body names the page, and only a delivery
+    whose every page is disabled is refused; one that also names an enabled page is kept."""
+    admin = api_as(admin_ada)
+    page = admin.post("/api/v1/channels", json={"kind": "facebook", "name": "Brand page",
+                                                "external_id": PAGE_ID}).json
+    admin.post("/api/v1/channels", json={"kind": "facebook", "name": "Second page",
+                                         "external_id": "209384756102938"})
+    assert admin.patch(f"/api/v1/channels/{page['id']}",
+                       json={"is_active": False}).status_code == 200
+    single = (FIXTURES / "meta" / "feed_comment__basic.json").read_bytes()
+    refused = client.post("/webhooks/meta", data=single, headers=meta_headers(single))
+    assert refused.status_code == 403, refused.json
+    assert PAGE_ID in refused.json["error"]["message"]
+    assert "disabled" in refused.json["error"]["message"]
+    with unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+    both = (FIXTURES / "meta" / "batch__two_entries.json").read_bytes()
+    assert client.post("/webhooks/meta", data=both, headers=meta_headers(both)
+                       ).status_code == 200
+    admin.patch(f"/api/v1/channels/{page['id']}", json={"is_active": True})
+    assert client.post("/webhooks/meta", data=single, headers=meta_headers(single)
+                       ).status_code == 200
+    with unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 2
+
+
+def test_a_disabled_x_account_refuses_its_webhooks(
+        client: Any, api_as: Any, admin_ada: Any) -> None:
+    admin = api_as(admin_ada)
+    body = (FIXTURES / "x" / "tweet_create__mention.json").read_bytes()
+    account = json.loads(body)["for_user_id"]
+    channel = admin.post("/api/v1/channels", json={"kind": "x", "name": "Brand on X",
+                                                   "external_id": account}).json
+    admin.patch(f"/api/v1/channels/{channel['id']}", json={"is_active": False})
+    refused = client.post("/webhooks/x", data=body, headers=x_headers(body))
+    assert refused.status_code == 403 and account in refused.json["error"]["message"]
+    with unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 0
 
 
 def test_a_rotated_secret_keeps_the_old_one_for_its_grace_period(

@@ -105,6 +105,14 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+def normalize_external_id(kind: str, external_id: str | None) -> str | None:
+    """A channel's external id as stored: trimmed, and a mailbox in lower case."""
+    if external_id is None or not external_id.strip():
+        return None
+    value = external_id.strip()
+    return value.lower() if kind == "email" else value
+
+
 def profile(kind: str) -> Profile:
     return PROFILES[kind]
 

@@ -19,6 +19,7 @@ from inbox.services.admin.channel_profiles import (
     channel_credentials,
     channel_missing_to_send,
     check_values,
+    normalize_external_id,
     profile,
     signing_secrets,
 )
@@ -43,13 +44,6 @@ def webhook_url(channel: Channel, public_url: str) -> str:
 def raw_email_url(channel: Channel, public_url: str) -> str:
     """Where a mail server posts an email channel's messages as raw MIME (not Mailgun)."""
     return public_url.rstrip("/") + f"/webhooks/email/raw/{channel.id}"
-
-
-def normalize_external_id(kind: str, external_id: str | None) -> str | None:
-    if external_id is None or not external_id.strip():
-        return None
-    value = external_id.strip()
-    return value.lower() if kind == "email" else value
 
 
 def _checked_external_id(session: Session, kind: str, external_id: str | None,

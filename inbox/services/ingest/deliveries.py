@@ -23,6 +23,10 @@ from inbox.runtime import current, unit_of_work
 from inbox.services.admin.channel_profiles import signing_secrets
 from inbox.services.dbutil import insert_many_returning_ids
 from inbox.services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from inbox.services.ingest.addressing import (
+    forget_disabled_channels,
+    refuse_if_for_disabled_channels,
+)
 from inbox.services.ingest.batching import GroupCommit
 from inbox.services.ingest.trigger import request_drain_after_store
 
@@ -84,8 +88,9 @@ _channel_keys: dict[int, _ChannelKey] = {}
 
 
 def forget_channel_keys() -> None:
-    """Drop what this process remembers of channels' secrets (a channel was changed)."""
+    """Drop what this process remembers of channels (a channel was changed)."""
     _channel_keys.clear()
+    forget_disabled_channels()
 
 
 def _channel_key(channel_id: int) -> _ChannelKey | None:
@@ -148,6 +153,7 @@ def do_accept_delivery(
     """Verify, then store; returns the delivery id. `precheck` names field problems of
     a body judged at once (the generic format): kept as failed and answered 422."""
     replay_key = check_delivery(provider, inbound, channel_id)
+    refuse_if_for_disabled_channels(provider, inbound)
     problems = precheck() if precheck is not None else {}
     headers = {k: v for k, v in inbound.headers.items() if k in KEPT_HEADERS}
     if provider == "voice":
