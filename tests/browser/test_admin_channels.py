@@ -62,6 +62,9 @@ def test_a_facebook_page_is_missing_its_access_token_until_one_is_saved(
     row.get_by_role("button", name="Edit").click()
     expect(form.get_by_label("Access token")).to_have_attribute(
         "placeholder", "set — type a new one to replace it")
+    form.get_by_label("Remove").check()  # the saved token taken away again
+    form.get_by_role("button", name="Save changes").click()
+    expect(row).to_contain_text("Missing access_token")
 
 
 def test_what_the_api_refuses_is_named_beside_its_field(

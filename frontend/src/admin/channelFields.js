@@ -14,11 +14,17 @@ function control(id, name, input, { set, label }) {
       return h("span", { id, class: "choices", role: "group", "aria-label": label },
         VISIBILITIES.map(([value, label]) => h("label", { class: "inline" },
           h("input", { type: "checkbox", name, value }), label)));
-    case "secret":
-      return h("input", {
+    case "secret": {
+      const input = h("input", {
         id, name, type: "password", autocomplete: "new-password", spellcheck: "false",
         placeholder: set ? "set — type a new one to replace it" : "not set",
       });
+      if (!set) return input;
+      // A saved credential can be removed (the channel then says what it misses to send).
+      const remove = h("input", { id: `${id}-remove`, name: `remove.${name}`, type: "checkbox", "data-type": "boolean" });
+      return h("span", { class: "secret-input" }, input,
+        h("label", { class: "inline", for: `${id}-remove` }, remove, "Remove"));
+    }
     case "url":
     case "tel":
       return h("input", { id, name, type: input, autocomplete: "off" });

@@ -2,13 +2,14 @@
 // connect one per kind, edit its settings and write-only credentials, disable/enable,
 // rotate its signing secret (the new one shown once), delete it when no case uses it.
 
-import { del, get, patch, post } from "../lib/api.js";
+import { del, patch, post } from "../lib/api.js";
 import { kindInfo } from "../lib/channels.js";
 import { byId, h } from "../lib/dom.js";
 import { askWith } from "../ui/dialogs.js";
 import { kindFields } from "./channelFields.js";
-import { AdminForm, filled } from "./forms.js";
-import { attempt, button, confirmed, fillRows, row, showOnce } from "./sections.js";
+import { filled } from "./forms.js";
+import { ListSection } from "./listSection.js";
+import { button, confirmed, row, showOnce } from "./sections.js";
 
 /** Settings as a PATCH takes them: an emptied one is removed (null), not kept. */
 function settingsPatch(settings) {
@@ -21,18 +22,14 @@ function replies(c) {
   return h("span", { class: "state state--bad" }, `Missing ${c.missing_to_send.join(", ")}`);
 }
 
-export class ChannelsSection {
+export class ChannelsSection extends ListSection {
   constructor(boot, changed) {
-    this.boot = boot;
-    this.changed = changed;
-    this.el = byId("channels");
-    this.channels = [];
+    super(boot, changed, { id: "channels", rows: "channel-rows", form: "channel-form", empty: "No channels yet: connect one below." });
     this.kind = byId("channel-kind");
     for (const [kind, about] of Object.entries(boot.kinds)) {
       this.kind.append(h("option", { value: kind }, about.label));
     }
     this.kind.addEventListener("change", () => this.showKind(this.kind.value));
-    this.form = new AdminForm(byId("channel-form"), (values, id) => this.save(values, id), changed);
     this.form.onReset = () => {
       this.kind.disabled = false;
       this.showKind(this.kind.value);
@@ -59,14 +56,12 @@ export class ChannelsSection {
     }
   }
 
-  async load() {
-    this.channels = await get("/channels");
-    this.render();
+  path() {
+    return "/channels";
   }
 
-  render() {
-    const admin = this.boot.me.is_admin;
-    fillRows(byId("channel-rows"), this.channels.map((c) => row(`channel-row-${c.id}`, [
+  rowFor(c, admin) {
+    return row(`channel-row-${c.id}`, [
       h("strong", null, c.name),
       `${kindInfo(c.kind).icon} ${this.boot.kinds[c.kind]?.label ?? c.kind}`,
       c.external_id ?? "—",
@@ -74,8 +69,7 @@ export class ChannelsSection {
       replies(c),
       c.credentials_set.length ? c.credentials_set.join(", ") : "none",
       h("code", { class: "url" }, c.webhook_url),
-    ], admin ? this.actions(c) : [], { state: c.is_active ? "active" : "disabled", canSend: String(c.can_send) })),
-    "No channels yet: connect one below.");
+    ], admin ? this.actions(c) : [], { state: c.is_active ? "active" : "disabled", canSend: String(c.can_send) });
   }
 
   actions(c) {
@@ -96,19 +90,14 @@ export class ChannelsSection {
           `Sign what the source sends to ${created.webhook_url} with it.`);
       }
     } else {
-      const { name, external_id: externalId, settings, credentials } = values;
+      const { name, external_id: externalId, settings, credentials, remove } = values;
       const body = { name, settings: settingsPatch(settings), credentials: filled(credentials ?? {}) };
+      for (const [credential, ticked] of Object.entries(remove?.credentials ?? {})) {
+        if (ticked) body.credentials[credential] = null; // removed, whatever was typed
+      }
       if (externalId !== undefined) body.external_id = externalId || null;
       await patch(`/channels/${id}`, body);
     }
-  }
-
-  /** A row action, then everything shown again. */
-  act(call) {
-    return attempt(this.el, async () => {
-      await call();
-      await this.changed();
-    });
   }
 
   async rotate(c) {

@@ -1,32 +1,29 @@
 // Queues and the teams that work them (an agent's desk shows the queues of their teams).
 
-import { get, patch, post } from "../lib/api.js";
-import { byId, h } from "../lib/dom.js";
-import { AdminForm, filled } from "./forms.js";
-import { button, fillRows, row } from "./sections.js";
+import { patch, post } from "../lib/api.js";
+import { h } from "../lib/dom.js";
+import { filled } from "./forms.js";
+import { ListSection } from "./listSection.js";
+import { button, row } from "./sections.js";
 
-export class QueuesSection {
+export class QueuesSection extends ListSection {
   constructor(boot, changed) {
-    this.boot = boot;
-    this.el = byId("queues");
-    this.queues = [];
-    this.form = new AdminForm(byId("queue-form"), (values, id) => this.save(values, id), changed);
+    super(boot, changed, { id: "queues", rows: "queue-rows", form: "queue-form", empty: "No queues yet." });
   }
 
-  async load() {
-    this.queues = await get("/queues/all");
-    this.render();
+  path() {
+    return "/queues/all";
   }
 
-  render() {
-    const admin = this.boot.me.is_admin;
-    fillRows(byId("queue-rows"), this.queues.map((q) => row(`queue-row-${q.id}`, [
+  rowFor(q, admin) {
+    return row(`queue-row-${q.id}`, [
       h("strong", null, q.name), q.teams.join(", ") || "—", q.mode, q.description || "",
-    ], admin ? [button("Edit", () => this.form.edit(q.id, q, `Edit ${q.name}`))] : [])), "No queues yet.");
+    ], admin ? [button("Edit", () => this.form.edit(q.id, q, `Edit ${q.name}`))] : []);
   }
 
   async save(values, id) {
     if (id === null) await post("/queues", filled(values));
-    else await patch(`/queues/${id}`, { ...filled(values), teams: values.teams });
+    // Teams and description as typed: emptying one clears it.
+    else await patch(`/queues/${id}`, { ...filled(values), teams: values.teams, description: values.description ?? "" });
   }
 }

@@ -1,35 +1,34 @@
 // Teams: who works together (queues name the teams that work them); create, rename,
 // delete (the API refuses the default team, with its reason shown here).
 
-import { del, get, patch, post } from "../lib/api.js";
+import { del, patch, post } from "../lib/api.js";
 import { byId, h } from "../lib/dom.js";
-import { AdminForm } from "./forms.js";
-import { attempt, button, confirmed, fillRows, row } from "./sections.js";
+import { ListSection } from "./listSection.js";
+import { button, confirmed, row } from "./sections.js";
 
-export class TeamsSection {
+export class TeamsSection extends ListSection {
   constructor(boot, changed) {
-    this.boot = boot;
-    this.changed = changed;
-    this.el = byId("teams");
-    this.teams = [];
-    this.form = new AdminForm(byId("team-form"), (values, id) => this.save(values, id), changed);
+    super(boot, changed, { id: "teams", rows: "team-rows", form: "team-form", empty: "No teams yet." });
   }
 
-  async load() {
-    this.teams = await get("/teams");
-    this.render();
+  path() {
+    return "/teams";
   }
 
-  render() {
-    const admin = this.boot.me.is_admin;
-    fillRows(byId("team-rows"), this.teams.map((t) => row(`team-row-${t.id}`, [
+  rowFor(t, admin) {
+    return row(`team-row-${t.id}`, [
       h("strong", null, t.name, t.is_default ? h("span", { class: "badge" }, "default") : null),
       String(t.members),
     ], admin ? [
       button("Rename", () => this.form.edit(t.id, t, `Rename ${t.name}`)),
       button("Delete…", () => this.remove(t), "danger"),
-    ] : [])), "No teams yet.");
-    byId("team-names").replaceChildren(...this.teams.map((t) => h("option", { value: t.name })));
+    ] : []);
+  }
+
+  render() {
+    super.render();
+    // The queue form's team-name suggestions.
+    byId("team-names").replaceChildren(...this.items.map((t) => h("option", { value: t.name })));
   }
 
   async save(values, id) {
@@ -38,10 +37,8 @@ export class TeamsSection {
   }
 
   async remove(t) {
-    if (!await confirmed(`Delete the team ${t.name}?`, "Its members stay; queues it worked lose it.", "Delete team")) return;
-    await attempt(this.el, async () => {
-      await del(`/teams/${t.id}`);
-      await this.changed();
-    });
+    if (await confirmed(`Delete the team ${t.name}?`, "Its members stay; queues it worked lose it.", "Delete team")) {
+      await this.act(() => del(`/teams/${t.id}`));
+    }
   }
 }
