@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inbox.channels import email_raw, generic
+from inbox.channels import email_raw
 from inbox.channels.base import ParseFailed
 from inbox.channels.email_raw import RawEmailAdapter
-from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
+from inbox.channels.inbound import ProviderSecrets, VerificationFailed
+from tests.channels.kit import ChannelSigned, Fixtures
 
 pytestmark = pytest.mark.no_backends
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "email_raw"
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.eml"))
+FIXTURES = Fixtures("email_raw")
+ALL_FIXTURES = FIXTURES.names(".eml")
 SECRET = "test-email-channel-secret-8b2e"
 SECRETS = ProviderSecrets(channel_secret=SECRET)
 NOW = 1767269000
@@ -72,21 +72,12 @@ EXPECTED: dict[str, tuple[str, str, str, dict[str, Any]]] = {
 
 
 def load(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return FIXTURES.read(name)
 
 
-def sign(body: bytes, timestamp: int | str = NOW, secret: str = SECRET) -> dict[str, str]:
-    mac = generic.sign(secret, str(timestamp), body)
-    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac}"}
-
-
-def request(body: bytes, headers: dict[str, str]) -> InboundRequest:
-    return InboundRequest(
-        method="POST",
-        url="https://inbox.example.com/webhooks/email/raw/3",
-        headers={"content-type": "message/rfc822", **headers},
-        body=body,
-    )
+SIGNED = ChannelSigned("https://inbox.example.com/webhooks/email/raw/3",
+                       "message/rfc822", SECRET, NOW)
+sign, request = SIGNED.sign, SIGNED.request
 
 
 def test_every_fixture_has_an_expectation() -> None:

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from inbox.channels import generic
 from inbox.channels.base import ParseFailed, ParseResult
 from inbox.channels.generic import GenericAdapter, GenericItemInvalid, validate_body
-from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
+from inbox.channels.inbound import ProviderSecrets, VerificationFailed
+from tests.channels.kit import ChannelSigned, Fixtures
 
 pytestmark = pytest.mark.no_backends
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "generic"
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json"))
+FIXTURES = Fixtures("generic")
+ALL_FIXTURES = FIXTURES.names(".json")
 SECRET = "test-generic-channel-secret-31f9"
 SECRETS = ProviderSecrets(channel_secret=SECRET)
 NOW = 1767269000
@@ -48,18 +48,9 @@ EXPECTED: dict[str, list[str] | dict[str, str]] = {
 }
 
 
-def sign(body: bytes, timestamp: int | str = NOW, secret: str = SECRET) -> dict[str, str]:
-    mac = generic.sign(secret, str(timestamp), body)
-    return {"x-inbox-timestamp": str(timestamp), "x-inbox-signature": f"sha256={mac}"}
-
-
-def request(body: bytes, headers: dict[str, str]) -> InboundRequest:
-    return InboundRequest(
-        method="POST",
-        url="https://inbox.example.com/webhooks/generic/7",
-        headers={"content-type": "application/json", **headers},
-        body=body,
-    )
+SIGNED = ChannelSigned("https://inbox.example.com/webhooks/generic/7",
+                       "application/json", SECRET, NOW)
+sign, request = SIGNED.sign, SIGNED.request
 
 
 def parse(body: bytes) -> ParseResult:
@@ -67,7 +58,7 @@ def parse(body: bytes) -> ParseResult:
 
 
 def load(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return FIXTURES.read(name)
 
 
 def test_every_fixture_has_an_expectation() -> None:

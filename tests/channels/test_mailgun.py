@@ -4,9 +4,7 @@ and hostile bodies."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,11 +14,12 @@ from inbox.channels import mailgun
 from inbox.channels.base import ParseFailed, ParseResult
 from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.mailgun import MailgunAdapter
+from tests.channels.kit import Fixtures
 
 pytestmark = pytest.mark.no_backends
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mailgun"
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json"))
+FIXTURES = Fixtures("mailgun")
+ALL_FIXTURES = FIXTURES.names(".json")
 KEY = "test-mailgun-webhook-signing-key-4c1d"
 SECRETS = ProviderSecrets(mailgun_signing_key=KEY)
 # protocols.md 4c
@@ -59,7 +58,7 @@ EXPECTED: dict[str, tuple[str, str, dict[str, Any], bool]] = {
 
 
 def load(name: str) -> dict[str, str]:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return FIXTURES.fields(name)
 
 
 def sign(fields: dict[str, str], timestamp: int = NOW, token: str = "t" * 50) -> dict[str, str]:

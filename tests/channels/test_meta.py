@@ -6,19 +6,19 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from inbox.channels import meta
-from inbox.channels.base import NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.base import ParseFailed
 from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
+from tests.channels.kit import Fixtures, JsonWebhook, encode, hostile_variants, only
 
 pytestmark = pytest.mark.no_backends
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "meta"
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json"))
+FIXTURES = Fixtures("meta")
+ALL_FIXTURES = FIXTURES.names(".json")
 APP_SECRET = "test_meta_app_secret_9f2c1e"
 VERIFY_TOKEN = "cc-inbox-verify-7d41"
 SECRETS = ProviderSecrets(meta_app_secret=APP_SECRET, meta_verify_token=VERIFY_TOKEN)
@@ -55,33 +55,8 @@ DOCUMENTED_SIGNATURES = {
 }
 
 
-def load(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return meta.sign(body, secret)
-
-
-def post(body: bytes, signature: str | None) -> InboundRequest:
-    headers = {"content-type": "application/json"}
-    if signature is not None:
-        headers["x-hub-signature-256"] = signature
-    return InboundRequest("POST", "https://inbox.example.com/webhooks/meta", headers, body)
-
-
-def parse(name_or_body: str | bytes) -> ParseResult:
-    body = load(name_or_body) if isinstance(name_or_body, str) else name_or_body
-    return meta.adapter.parse(body, {"content-type": "application/json"})
-
-
-def only(result: ParseResult) -> NormalizedMessage:
-    assert len(result.messages) == 1, result
-    return result.messages[0]
-
-
-def encode(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
+WEBHOOK = JsonWebhook(meta, FIXTURES, "x-hub-signature-256", "/webhooks/meta", APP_SECRET)
+load, sign, post, parse = WEBHOOK.load, WEBHOOK.sign, WEBHOOK.post, WEBHOOK.parse
 
 
 def at(*args: int) -> datetime:
@@ -584,34 +559,14 @@ def test_entry_without_id_is_ignored_not_fatal() -> None:
     assert result.ignored == ["page entry without id"]
 
 
-def _mutations(node: Any) -> Any:
-    """Yield (setter) closures that replace one node of a payload with a hostile value."""
-    if isinstance(node, dict):
-        for key in list(node):
-            yield node, key
-            yield from _mutations(node[key])
-    elif isinstance(node, list):
-        for index in range(len(node)):
-            yield node, index
-            yield from _mutations(node[index])
-
-
-HOSTILE_VALUES = [None, "", "x", 0, -1, 10**30, 1.5, True, [], {}, ["x"], {"id": {}}]
-
-
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_fixture_mutations_raise_only_parse_failed(name: str) -> None:
-    original = json.loads(load(name))
-    count = sum(1 for _ in _mutations(copy.deepcopy(original)))
-    for position in range(count):
-        for hostile in HOSTILE_VALUES:
-            payload = copy.deepcopy(original)
-            container, key = list(_mutations(payload))[position]
-            container[key] = hostile
-            try:
-                result = meta.adapter.parse(encode(payload), {})
-            except ParseFailed:
-                continue
-            for message in result.messages:
-                assert isinstance(message.text, str) and isinstance(message.external_id, str)
-                assert message.sent_at.tzinfo is not None
+    variants = list(hostile_variants(json.loads(load(name))))
+    for payload in variants:
+        try:
+            result = meta.adapter.parse(encode(payload), {})
+        except ParseFailed:
+            continue
+        for message in result.messages:
+            assert isinstance(message.text, str) and isinstance(message.external_id, str)
+            assert message.sent_at.tzinfo is not None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -15,11 +14,12 @@ from inbox.channels import voice
 from inbox.channels.base import ParseFailed, ParseResult
 from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
 from inbox.channels.voice import VoiceAdapter, e164
+from tests.channels.kit import Fixtures
 
 pytestmark = pytest.mark.no_backends
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "voice"
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json"))
+FIXTURES = Fixtures("voice")
+ALL_FIXTURES = FIXTURES.names(".json")
 TOKEN = "test_twilio_auth_token_5e8a1c"
 SECRETS = ProviderSecrets(twilio_auth_token=TOKEN)
 URL = "https://inbox.example.com/webhooks/voice"
@@ -59,7 +59,7 @@ EXPECTED: dict[str, str | None] = {
 
 
 def load(name: str) -> dict[str, str]:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return FIXTURES.fields(name)
 
 
 def twilio_signature(url: str, params: dict[str, str], token: str = TOKEN) -> str:

@@ -8,19 +8,18 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from inbox.channels import x
-from inbox.channels.base import NormalizedMessage, ParseFailed, ParseResult
+from inbox.channels.base import ParseFailed
 from inbox.channels.inbound import InboundRequest, ProviderSecrets, VerificationFailed
+from tests.channels.kit import Fixtures, JsonWebhook, encode, hostile_variants, only
 
 pytestmark = pytest.mark.no_backends
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x"
-ALL_FIXTURES = sorted(p.name for p in FIXTURES.glob("*.json"))
+FIXTURES = Fixtures("x")
+ALL_FIXTURES = FIXTURES.names(".json")
 CONSUMER_SECRET = "test_x_consumer_secret_Q8m2Lr7Tz1"
 SECRETS = ProviderSecrets(x_consumer_secret=CONSUMER_SECRET)
 BRAND = "1480000000000000001"
@@ -35,33 +34,8 @@ DOCUMENTED_SIGNATURES = {
 }
 
 
-def load(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def sign(body: bytes, secret: str = CONSUMER_SECRET) -> str:
-    return x.sign(body, secret)
-
-
-def post(body: bytes, signature: str | None) -> InboundRequest:
-    headers = {"content-type": "application/json"}
-    if signature is not None:
-        headers["x-twitter-webhooks-signature"] = signature
-    return InboundRequest("POST", "https://inbox.example.com/webhooks/x", headers, body)
-
-
-def parse(name_or_body: str | bytes) -> ParseResult:
-    body = load(name_or_body) if isinstance(name_or_body, str) else name_or_body
-    return x.adapter.parse(body, {"content-type": "application/json"})
-
-
-def only(result: ParseResult) -> NormalizedMessage:
-    assert len(result.messages) == 1, result
-    return result.messages[0]
-
-
-def encode(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
+WEBHOOK = JsonWebhook(x, FIXTURES, "x-twitter-webhooks-signature", "/webhooks/x", CONSUMER_SECRET)
+load, sign, post, parse = WEBHOOK.load, WEBHOOK.sign, WEBHOOK.post, WEBHOOK.parse
 
 
 # --- fixtures as a whole -------------------------------------------------------------------------
@@ -413,35 +387,15 @@ def test_lone_surrogates_are_made_storable() -> None:
     assert message.text.encode("utf-8") == b"broken ? emoji"
 
 
-def _mutations(node: Any) -> Any:
-    """Yield (container, key) for every node of a payload."""
-    if isinstance(node, dict):
-        for key in list(node):
-            yield node, key
-            yield from _mutations(node[key])
-    elif isinstance(node, list):
-        for index in range(len(node)):
-            yield node, index
-            yield from _mutations(node[index])
-
-
-HOSTILE_VALUES = [None, "", "x", 0, -1, 10**30, 1.5, True, [], {}, ["x"], {"id": {}}]
-
-
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_fixture_mutations_raise_only_parse_failed(name: str) -> None:
-    original = json.loads(load(name))
-    count = sum(1 for _ in _mutations(copy.deepcopy(original)))
-    assert count > 3
-    for position in range(count):
-        for hostile in HOSTILE_VALUES:
-            payload = copy.deepcopy(original)
-            container, key = list(_mutations(payload))[position]
-            container[key] = hostile
-            try:
-                result = x.adapter.parse(encode(payload), {})
-            except ParseFailed:
-                continue
-            for message in result.messages:
-                assert isinstance(message.text, str) and message.external_id
-                assert message.sent_at.tzinfo is not None
+    variants = list(hostile_variants(json.loads(load(name))))
+    assert len(variants) > 3 * 12  # more than 3 nodes, 12 hostile values each
+    for payload in variants:
+        try:
+            result = x.adapter.parse(encode(payload), {})
+        except ParseFailed:
+            continue
+        for message in result.messages:
+            assert isinstance(message.text, str) and message.external_id
+            assert message.sent_at.tzinfo is not None
