@@ -41,6 +41,23 @@ def add_quiet_arguments(parser: argparse.ArgumentParser, wait_seconds: float) ->
                         help="'calm' means other processes keep fewer cores busy than this")
 
 
+def add_storm_arguments(parser: argparse.ArgumentParser, n: int, timeout: float,
+                        quiet_wait: float) -> None:
+    """The webhook storm's shape (size, clients, duplicates, threads), its databases, and
+    how long each phase may take."""
+    parser.add_argument("--n", type=int, default=n, help="measured deliveries per phase")
+    parser.add_argument("--concurrency", type=int, default=32, help="client connections")
+    parser.add_argument("--warmup", type=int, default=200, help="unmeasured first requests")
+    parser.add_argument("--duplicates", type=float, default=0.10, help="share re-sent")
+    parser.add_argument("--new-threads", type=float, default=0.30,
+                        help="share of distinct comments that start a new post thread")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=timeout, help="per phase, seconds")
+    add_quiet_arguments(parser, quiet_wait)
+    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+
+
 def noop() -> None:
     """The cheapest possible RQ job: what a worker costs per job before any work."""
     return None

@@ -28,15 +28,13 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench` and `inbox` impor
     sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
-    DEFAULT_PG_ADMIN_URL,
-    DEFAULT_REDIS_URL,
     CpuUsage,
     CpuWatch,
     JobRate,
     LoadResult,
     Process,
     Request,
-    add_quiet_arguments,
+    add_storm_arguments,
     child_env,
     free_port,
     fresh_database,
@@ -388,23 +386,13 @@ def report(ctx: Context, health: LoadResult, noops: list[JobRate],
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=5000, help="measured deliveries per run")
-    parser.add_argument("--concurrency", type=int, default=32, help="client connections")
-    parser.add_argument("--warmup", type=int, default=200, help="unmeasured first requests")
-    parser.add_argument("--duplicates", type=float, default=0.10, help="share re-sent")
-    parser.add_argument("--new-threads", type=float, default=0.30,
-                        help="share of distinct comments that start a new post thread")
+    add_storm_arguments(parser, n=5000, timeout=600.0, quiet_wait=90.0)
     parser.add_argument("--noop-jobs", type=int, default=None,
                         help="no-op jobs for the SimpleWorker baseline (default: n)")
     parser.add_argument("--fork-jobs", type=int, default=500,
                         help="no-op jobs for the forking `rq worker` baseline (0: skip)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
                         help="ingest worker counts, one accept+drain run each")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--timeout", type=float, default=600.0, help="per phase, seconds")
-    add_quiet_arguments(parser, 90.0)
-    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL)
-    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     return parser.parse_args(argv)
 
 

@@ -44,10 +44,8 @@ from bench.stack import (  # noqa: E402
     Stack,
     Workspace,
     add_stack_arguments,
-    backend,
-    create_workspace,
+    desk_stack,
     generic_review,
-    running,
     storm_delivery,
     wait_ingested,
 )
@@ -319,11 +317,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with backend(args.redis_url, args.empty_database) as be, running(be) as stack:
-        print(f"backend: {be.kind}; creating {args.clients} desks", flush=True)
-        ws = create_workspace(desks=args.clients)
-        stack.start_web()
-        stack.start_cron()
+    with desk_stack(args, desks=args.clients) as (be, stack, ws):
         stack.start_workers(args.workers)
         url = f"http://{HOST}:{stack.port}"
         observer = SocketClients("socketio", url, tokens=ws.observers, processes=1,

@@ -33,13 +33,11 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench`, `deploy`, `inbox
     sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
-    DEFAULT_PG_ADMIN_URL,
-    DEFAULT_REDIS_URL,
     CpuUsage,
     LoadResult,
     Process,
     Request,
-    add_quiet_arguments,
+    add_storm_arguments,
     child_env,
     free_port,
     fresh_database,
@@ -124,17 +122,7 @@ def report(ctx: Context, health: dict[int, LoadResult], direct: LoadResult,
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=3000, help="measured deliveries per phase")
-    parser.add_argument("--concurrency", type=int, default=32, help="client connections")
-    parser.add_argument("--warmup", type=int, default=200, help="unmeasured first requests")
-    parser.add_argument("--duplicates", type=float, default=0.10, help="share re-sent")
-    parser.add_argument("--new-threads", type=float, default=0.30,
-                        help="share of distinct comments that start a new post thread")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--timeout", type=float, default=300.0, help="per phase, seconds")
-    add_quiet_arguments(parser, 60.0)
-    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL)
-    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    add_storm_arguments(parser, n=3000, timeout=300.0, quiet_wait=60.0)
     return parser.parse_args(argv)
 
 

@@ -312,6 +312,17 @@ def running(backend_: Backend) -> Iterator[Stack]:
         stack.stop()
 
 
+@contextmanager
+def desk_stack(args: argparse.Namespace, desks: int) -> Iterator[tuple[Backend, Stack, Workspace]]:
+    """The backend, a workspace with `desks` agents, and web + cron running on it."""
+    with backend(args.redis_url, args.empty_database) as be, running(be) as stack:
+        print(f"backend: {be.kind}; creating {desks} desks", flush=True)
+        ws = create_workspace(desks=desks)
+        stack.start_web()
+        stack.start_cron()
+        yield be, stack, ws
+
+
 # --- what the database says -------------------------------------------------------------
 
 

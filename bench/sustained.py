@@ -47,9 +47,7 @@ from bench.stack import (  # noqa: E402
     Stack,
     Workspace,
     add_stack_arguments,
-    backend,
-    create_workspace,
-    running,
+    desk_stack,
     storm_delivery,
     wait_ingested,
 )
@@ -341,11 +339,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with backend(args.redis_url, args.empty_database) as be, running(be) as stack:
-        print(f"backend: {be.kind}; creating {args.sockets} desks", flush=True)
-        ws = create_workspace(desks=args.sockets)
-        stack.start_web()
-        stack.start_cron()
+    with desk_stack(args, desks=args.sockets) as (be, stack, ws):
         b = Bench(args, be, ws, stack)
         print("baselines", flush=True)
         health = {c: b.healthz(c) for c in sorted(set(args.concurrency))}

@@ -285,14 +285,20 @@ def test_email_reply_is_threaded_and_its_echo_dedups(
     assert [m.id for m in outbound_messages()] == [message.id]
 
 
+def x_mention_from_17() -> Any:
+    """A public mention of the brand's X account (whose token is x-user-token) by user 17,
+    as an open case in Social care."""
+    queue = make_queue("Social care")
+    channel = connect_channel("x", "2244994945", secrets={"bearer_token": "x-user-token"})
+    return seed_conversation(channel, external_id="1880000000000000001", visibility="public",
+                             kind="mention", thread_key="x:conv:1880000000000000001|by:17",
+                             customer_id="17", queue=queue)
+
+
 def test_x_public_reply_is_sent_by_the_outbound_worker_process(
     runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
-    queue = make_queue("Social care")
-    channel = connect_channel("x", "2244994945", secrets={"bearer_token": "x-user-token"})
-    seeded = seed_conversation(channel, external_id="1880000000000000001", visibility="public",
-                               kind="mention", thread_key="x:conv:1880000000000000001|by:17",
-                               customer_id="17", queue=queue)
+    seeded = x_mention_from_17()
     graph.script("POST", "/2/tweets", Reply(201, {"data": {"id": "1880000000000000099",
                                                            "text": "We're on it"}}))
     api_as(agent_alice).post(f"/api/v1/cases/{seeded.case_id}/reply",
@@ -311,11 +317,7 @@ def test_x_public_reply_is_sent_by_the_outbound_worker_process(
 def test_x_private_reply_is_a_direct_message_to_the_author(
     runtime: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
-    queue = make_queue("Social care")
-    channel = connect_channel("x", "2244994945", secrets={"bearer_token": "x-user-token"})
-    seeded = seed_conversation(channel, external_id="1880000000000000001", visibility="public",
-                               kind="mention", thread_key="x:conv:1880000000000000001|by:17",
-                               customer_id="17", queue=queue)
+    seeded = x_mention_from_17()
     graph.script("POST", "/2/dm_conversations/with/17/messages", Reply(201, {"data": {
         "dm_conversation_id": "17-2244994945", "dm_event_id": "1880000000000000777"}}))
     created = api_as(agent_alice).post(f"/api/v1/cases/{seeded.case_id}/reply",

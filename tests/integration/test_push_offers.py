@@ -25,6 +25,12 @@ def push_queue(timeout: int = 30) -> Queue:
     return make_queue("Push desk", mode="push", offer_timeout_seconds=timeout)
 
 
+def push_cases(count: int = 1) -> tuple[Queue, list[Any]]:
+    """`count` X cases waiting in a push queue."""
+    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
+    return queue, [make_case(queue, channel_id=channel.id) for _ in range(count)]
+
+
 def offers() -> list[CaseOffer]:
     with unit_of_work() as session:
         return list(session.scalars(select(CaseOffer).order_by(CaseOffer.id)))
@@ -35,8 +41,7 @@ def test_case_is_offered_to_the_agent_with_most_free_capacity(
 ) -> None:
     online(agent_alice, {"x": 1})
     online(agent_bob, {"x": 4})
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    case = make_case(queue, channel_id=channel.id)
+    queue, [case] = push_cases()
     assert dispatch() == 1
     [offer] = offers()
     assert (offer.case_id, offer.agent_id, offer.state) == (case.id, agent_bob.id, "open")
@@ -48,9 +53,7 @@ def test_case_is_offered_to_the_agent_with_most_free_capacity(
 def test_ties_go_round_robin(agent_alice: Any, agent_bob: Any) -> None:
     online(agent_alice)
     online(agent_bob)
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    for _ in range(2):
-        make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases(2)
     dispatch()
     assert sorted(o.agent_id for o in offers()) == sorted([agent_alice.id, agent_bob.id])
 
@@ -70,8 +73,7 @@ def test_expired_offer_moves_to_the_next_agent(agent_alice: Any, agent_bob: Any)
 
 def test_accepting_an_offer_claims_the_case(api_as: Any, agent_alice: Any) -> None:
     online(agent_alice)
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    case = make_case(queue, channel_id=channel.id)
+    queue, [case] = push_cases()
     dispatch()
     client = api_as(agent_alice)
     [offer] = client.get("/api/v1/offers").json
@@ -84,8 +86,7 @@ def test_accepting_an_offer_claims_the_case(api_as: Any, agent_alice: Any) -> No
 
 def test_someone_elses_offer_is_404(api_as: Any, agent_alice: Any, agent_bob: Any) -> None:
     online(agent_alice)
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases()
     dispatch()
     [offer] = offers()
     assert api_as(agent_bob).post(f"/api/v1/offers/{offer.id}/accept").status_code == 404
@@ -96,8 +97,7 @@ def test_declined_case_goes_to_someone_else(
 ) -> None:
     online(agent_alice, {"x": 5})
     online(agent_bob, {"x": 1})
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases()
     dispatch()
     [offer] = offers()
     assert api_as(agent_alice).post(f"/api/v1/offers/{offer.id}/decline").status_code == 204
@@ -110,8 +110,7 @@ def test_never_offered_to_away_agents_and_going_away_returns_offers(
     api_as: Any, agent_alice: Any, agent_bob: Any
 ) -> None:
     online(agent_alice)
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases()
     dispatch()
     api_as(agent_alice).put("/api/v1/agents/me/presence", json={"presence": "away"})
     assert [o.state for o in offers()] == ["withdrawn"]
@@ -123,9 +122,7 @@ def test_never_offered_to_away_agents_and_going_away_returns_offers(
 
 def test_capacity_limits_how_many_offers_an_agent_holds(agent_alice: Any) -> None:
     online(agent_alice, {"x": 2})
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    for _ in range(5):
-        make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases(5)
     assert dispatch() == 2
 
 
@@ -133,8 +130,7 @@ def test_offered_case_is_not_handed_to_another_agent_by_next(
     api_as: Any, agent_alice: Any, agent_bob: Any
 ) -> None:
     online(agent_alice)
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases()
     dispatch()
     online(agent_bob)
     assert api_as(agent_bob).post(f"/api/v1/queues/{queue.id}/next").status_code == 204
@@ -148,8 +144,7 @@ def test_agent_disconnect_returns_offers(runtime: Any, live_server: Any, agent_a
     from tests.conftest import WAIT, token_for
 
     online(agent_alice)
-    queue, channel = push_queue(), make_channel("x", "X", external_id="1")
-    make_case(queue, channel_id=channel.id)
+    queue, _ = push_cases()
     client = socketio.Client(reconnection=False)
     client.connect(live_server.url, auth={"token": token_for(agent_alice)},
                    transports=["websocket"], wait_timeout=WAIT)
