@@ -36,6 +36,18 @@ def next_case(queue_id: int) -> Any:
     return case
 
 
+@blp.route("/queues/next", methods=["POST"])
+@blp.response(200, CaseOut)
+@blp.alt_response(204, description="no case in your queues that you may take now")
+def next_case_anywhere() -> Any:
+    """The most urgent case you may take in any queue you work (priority, SLA due, age)."""
+    with unit_of_work() as session:
+        case = next_case_for(session, current_api_user(), None)
+    if case is None:
+        return Response(status=204)
+    return case
+
+
 @blp.route("/agents/me/presence", methods=["PUT"])
 @blp.arguments(PresenceIn)
 @blp.response(200, PresenceIn)

@@ -207,8 +207,8 @@ def test_case_list_shows_only_visible_cases_with_cursor_pages(
     queue = make_queue()
     ids = [make_case(queue).id for _ in range(5)]
     client = api_as(agent_alice)
-    first = client.get("/api/v1/cases?limit=2").json
+    first = client.get("/api/v1/cases?limit=2&order=newest").json
     assert [c["id"] for c in first["items"]] == sorted(ids, reverse=True)[:2]
-    second = client.get(f"/api/v1/cases?limit=2&cursor={first['next_cursor']}").json
+    second = client.get(f"/api/v1/cases?limit=2&order=newest&cursor={first['next_cursor']}").json
     assert [c["id"] for c in second["items"]] == sorted(ids, reverse=True)[2:4]
     assert client.get("/api/v1/cases?cursor=%%%").status_code == 422

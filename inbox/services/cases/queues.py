@@ -56,15 +56,22 @@ def can_take(agent: User, required_skills: list[str], channel_kind: str,
     return free_capacity(agent, load, channel_kind) > 0
 
 
-def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
-    """Claim the best case in the queue this agent is eligible for, or None."""
-    access_queue(session, agent, queue_id)
+def next_case_for(session: Session, agent: User, queue_id: int | None) -> Case | None:
+    """Claim the best case this agent is eligible for — in the queue, or with None in all
+    the queues they work, merged by queue order — or None."""
+    if queue_id is not None:
+        access_queue(session, agent, queue_id)
+        queue_ids = [queue_id]
+    else:
+        queue_ids = sorted(visible_queue_ids(session, agent))
+    if not queue_ids:
+        return None
     load = agent_load(session, agent.id)
     # Light rows first (id, skills, kind); only the chosen case is loaded as an object.
     stmt = (
         select(Case.id, Case.required_skills, Channel.kind)
         .join(Channel, Channel.id == Case.channel_id, isouter=True)
-        .where(Case.queue_id == queue_id, Case.status == "queued",
+        .where(Case.queue_id.in_(queue_ids), Case.status == "queued",
                # a case offered to someone else (push mode) is theirs until the offer ends
                ~exists().where(CaseOffer.case_id == Case.id, CaseOffer.state == "open",
                                CaseOffer.agent_id != agent.id))
