@@ -110,10 +110,14 @@ def queue_stats(session: Session, user: User) -> list[dict[str, Any]]:
             open_case, or_(Case.sla_breached_at.is_not(None), Case.sla_due_at < now)
         ).group_by(Case.queue_id)
     ).all())
+    # At risk is what the desk paints amber: past the policy's warning moment (or within
+    # AT_RISK_WITHIN of due when none is known), not yet breached, and not paused.
     at_risk = dict(session.execute(
         select(Case.queue_id, func.count(Case.id)).where(
-            open_case, Case.sla_breached_at.is_(None), Case.sla_due_at >= now,
-            or_(Case.sla_warned_at.is_not(None), Case.sla_due_at < now + AT_RISK_WITHIN),
+            open_case, Case.status != "pending", Case.sla_breached_at.is_(None),
+            Case.sla_due_at >= now,
+            or_(Case.sla_warned_at.is_not(None), Case.sla_warn_at <= now,
+                and_(Case.sla_warn_at.is_(None), Case.sla_due_at < now + AT_RISK_WITHIN)),
         ).group_by(Case.queue_id)
     ).all())
     online = session.scalars(select(User).where(User.presence.in_(("online", "on_call")),
