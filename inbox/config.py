@@ -27,6 +27,28 @@ def _int_env(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}")
 
 
+# The waits before each new attempt at a send that failed transiently (429, 5xx, an
+# unreachable platform or SMTP server); one attempt more than waits, then the message is
+# failed for good. INBOX_SEND_RETRY_SCHEDULE overrides it (docs/sending.md).
+DEFAULT_SEND_RETRY_SCHEDULE = (30.0, 120.0, 600.0)
+
+
+def send_retry_schedule(raw: str | None) -> tuple[float, ...]:
+    """Seconds between attempts, e.g. "30,120,600"; empty or unset means the default."""
+    if raw is None or not raw.strip():
+        return DEFAULT_SEND_RETRY_SCHEDULE
+    try:
+        waits = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigError("INBOX_SEND_RETRY_SCHEDULE must be seconds separated by commas "
+                          f"(e.g. 30,120,600), got {raw!r}")
+    # RQ's scheduler counts in whole seconds: a shorter wait would be no wait at all.
+    if not all(1 <= wait <= 86400 for wait in waits):
+        raise ConfigError("INBOX_SEND_RETRY_SCHEDULE: every wait must be from 1 to 86400 "
+                          f"seconds, got {raw!r}")
+    return waits
+
+
 def default_instance_path() -> Path:
     return Path(os.environ.get("INBOX_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
 
@@ -42,6 +64,7 @@ class Settings:
     max_webhook_bytes: int
     reopen_window_days: int
     max_sockets: int = 4000
+    send_retry_schedule: tuple[float, ...] = DEFAULT_SEND_RETRY_SCHEDULE
     secrets_keys: list[str] = field(default_factory=list)  # newest first (inbox.sealing)
     meta_app_secret: str = ""
     meta_verify_token: str = ""
@@ -161,6 +184,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
         max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),
+        send_retry_schedule=send_retry_schedule(os.environ.get("INBOX_SEND_RETRY_SCHEDULE")),
         meta_app_secret=provider["meta_app_secret"],
         meta_verify_token=provider["meta_verify_token"],
         x_consumer_secret=provider["x_consumer_secret"],

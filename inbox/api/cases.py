@@ -12,6 +12,8 @@ from inbox.schemas.cases import (
     CaseOut,
     CasePage,
     EscalateIn,
+    MessagePage,
+    MessagePageArgs,
     ReasonIn,
     ReopenIn,
     ResolveIn,
@@ -19,6 +21,7 @@ from inbox.schemas.cases import (
 )
 from inbox.services import unit_of_work
 from inbox.services.cases import actions as case_actions
+from inbox.services.cases.history import case_messages
 from inbox.services.cases.queries import case_detail, list_cases
 
 blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
@@ -37,6 +40,15 @@ def get_cases(args: dict[str, Any]) -> dict[str, Any]:
 def get_case(case_id: int) -> dict[str, Any]:
     with unit_of_work(read_only=True) as session:
         return case_detail(session, current_api_user(), case_id)
+
+
+@blp.route("/cases/<int:case_id>/messages")
+@blp.arguments(MessagePageArgs, location="query")
+@blp.response(200, MessagePage)
+def get_case_messages(args: dict[str, Any], case_id: int) -> dict[str, Any]:
+    with unit_of_work(read_only=True) as session:
+        return case_messages(session, current_api_user(), case_id, before=args.get("before"),
+                             limit=args["limit"])
 
 
 @blp.route("/cases/<int:case_id>/claim", methods=["POST"])

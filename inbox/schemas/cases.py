@@ -67,7 +67,11 @@ class CaseOut(FastDumpSchema):
 
 
 class CaseDetailOut(CaseOut):
-    messages = fields.List(fields.Nested(MessageOut))
+    messages = fields.List(fields.Nested(MessageOut), metadata={
+        "description": "the newest page of the case's messages, oldest first"})
+    messages_before = fields.Integer(allow_none=True, metadata={
+        "description": "older messages exist: ask GET /cases/<id>/messages?before=<this>; "
+                       "null when `messages` starts at the first one"})
     events = fields.List(fields.Nested(CaseEventOut))
     contact = fields.Dict(allow_none=True)
 
@@ -116,3 +120,16 @@ class ResolveIn(Schema):
 
 class ReopenIn(Schema):
     reason = fields.String(load_default="reopened by an agent", validate=validate.Length(max=2000))
+
+
+class MessagePageArgs(Schema):
+    before = fields.Integer(metadata={
+        "description": "a message id: the messages older than it (messages_before, or this "
+                       "answer's own `before`)"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class MessagePage(FastDumpSchema):
+    items = fields.List(fields.Nested(MessageOut), metadata={"description": "oldest first"})
+    before = fields.Integer(allow_none=True, metadata={
+        "description": "the cursor for the page older than this one; null at the first message"})

@@ -197,7 +197,7 @@ def test_client_error_fails_with_the_platforms_reason_and_retry_sends_it(
     assert (message.send_status, message.send_attempts) == ("sent", 1)
 
 
-def test_server_errors_give_up_after_five_attempts(
+def test_server_errors_give_up_after_the_default_schedule_of_four_attempts(
     client: Any, api_as: Any, agent_alice: Any, graph: SandboxPlatform,
 ) -> None:
     case_id = facebook_case(client)
@@ -206,12 +206,12 @@ def test_server_errors_give_up_after_five_attempts(
                                           json={"text": "Hi"}).json["id"]
     assert outbound.send(message_id) == "retrying"
     assert outbound_messages()[0].send_error == (
-        "attempt 1 failed: HTTP 503: down; retrying in 10 s")
-    outcomes = [outbound.send(message_id) for _ in range(outbound.MAX_ATTEMPTS - 1)]
-    assert outcomes == ["retrying"] * 3 + ["failed"]
+        "attempt 1 of 4 failed: HTTP 503: down; retrying in 30 s")
+    outcomes = [outbound.send(message_id) for _ in range(3)]
+    assert outcomes == ["retrying"] * 2 + ["failed"]
     [message] = outbound_messages()
     assert message.send_status == "failed"
-    assert message.send_error == "gave up after 5 attempts: HTTP 503: down"
+    assert message.send_error == "gave up after 4 attempts: HTTP 503: down"
     assert outbound.send(message_id) == "skipped"  # a late duplicate job sends nothing
 
 

@@ -255,8 +255,11 @@ def test_retry_is_409_unless_the_message_failed(api_as: Any, agent_alice: Any) -
     api = api_as(agent_alice)
     message_id = api.post(f"/api/v1/cases/{seeded.case_id}/reply", json={"text": "Hi"}).json["id"]
     response = api.post(f"/api/v1/messages/{message_id}/retry")
-    assert response.status_code == 409
-    assert api.post(f"/api/v1/messages/{seeded.message_id}/retry").status_code == 409
+    assert (response.status_code, response.json["error"]["code"]) == (409, "not_failed")
+    assert "is pending, not failed" in response.json["error"]["message"]
+    inbound = api.post(f"/api/v1/messages/{seeded.message_id}/retry")
+    assert (inbound.status_code, inbound.json["error"]["code"]) == (409, "not_outbound")
+    assert "came from the customer" in inbound.json["error"]["message"]
 
 
 def test_retry_of_a_message_on_a_case_the_agent_cannot_see_is_404(

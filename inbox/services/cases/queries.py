@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseEvent, Contact, ContactIdentity, Message, User
 from inbox.services.access import access_case, visible_queue_ids
+from inbox.services.cases.history import message_page
 from inbox.services.cases.queues import QUEUE_ORDER
 from inbox.services.errors import ValidationFailed
 
@@ -166,17 +167,18 @@ def contact_card(contact: Contact | None) -> dict[str, Any] | None:
 
 
 def case_detail(session: Session, user: User, case_id: int) -> dict[str, Any]:
+    """The case, its newest page of messages (and the cursor to older ones), its events
+    and its contact's card."""
     case = access_case(session, user, case_id)
-    messages = session.scalars(
-        select(Message).where(Message.case_id == case.id).order_by(Message.sent_at, Message.id)
-    ).all()
+    newest = message_page(session, case.id)  # older pages: GET /cases/<id>/messages
     events = session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
     contact = session.get(Contact, case.contact_id) if case.contact_id else None
     return {
         **{c.key: getattr(case, c.key) for c in Case.__table__.columns},
-        "messages": messages,
+        "messages": newest["items"],
+        "messages_before": newest["before"],
         "events": events,
         "contact": contact_card(contact),
     }

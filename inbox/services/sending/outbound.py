@@ -9,8 +9,13 @@ steps so that no database transaction is open while a platform is called:
 3. record the outcome: sent with the platform's id (replacing "pending:<uuid>", so the
    echo coming back through the webhook deduplicates against it) and the SLA response
    clocks stopped; or pending again with the reason and a delayed job (429, 5xx,
-   unreachable: 10 s, 30 s, 90 s, 5 min, then failed, honouring Retry-After); or failed
-   with the platform's reason (other 4xx). Every change publishes message.updated.
+   unreachable: the waits of the retry schedule, settings.send_retry_schedule — by
+   default 30 s, 2 min, 10 min — then failed, "gave up after 4 attempts: <reason>"); or
+   failed with the platform's reason (other 4xx). Every change publishes message.updated.
+
+The schedule bounds every sender alike, email included: a platform's Retry-After is
+honoured up to the longest wait of the schedule, never beyond, so a failing send always
+ends within the schedule's total.
 
 A delayed job (a retry) goes through RQ's scheduler: the worker serving "outbound" must
 run with the scheduler on. See docs/sending.md.
@@ -42,10 +47,6 @@ from inbox.services.sla import clocks as sla
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-# Wait after attempt n (1-based) failed transiently, unless the platform says otherwise;
-# the fifth failure is final.
-BACKOFF_SECONDS = (10, 30, 90, 300)
 RECORD_TRIES = 3  # recording the outcome again after losing a race (never sending again)
 
 
@@ -89,10 +90,21 @@ def _take(message_id: int) -> tuple[Channel, Message, Message | None] | None:
         return channel, message, parent
 
 
-def _delay(attempt: int, failure: SendFailed) -> float:
+def retry_schedule() -> tuple[float, ...]:
+    """The waits between attempts (INBOX_SEND_RETRY_SCHEDULE, read at process start)."""
+    return current().settings.send_retry_schedule
+
+
+def max_attempts(schedule: tuple[float, ...]) -> int:
+    return len(schedule) + 1
+
+
+def _delay(attempt: int, failure: SendFailed, schedule: tuple[float, ...]) -> float:
+    """The wait after attempt n (1-based) failed transiently; a platform's Retry-After
+    wins up to the schedule's longest wait, so the schedule stays a bound."""
     if failure.retry_after is not None:
-        return max(failure.retry_after, 0.5)
-    return float(BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1])
+        return min(max(failure.retry_after, 0.5), max(schedule))
+    return schedule[min(attempt, len(schedule)) - 1]
 
 
 def _case_for_update(session: Session, case_id: int) -> Case | None:
@@ -131,20 +143,33 @@ def _record_failure(session: Session, message_id: int, failure: SendFailed) -> s
     assert message is not None
     attempt = message.send_attempts
     message.send_state_at = utcnow()
-    if failure.permanent or attempt >= MAX_ATTEMPTS:
+    schedule = retry_schedule()
+    if failure.permanent or attempt >= max_attempts(schedule):
+        case = _case_for_update(session, message.case_id) if message.case_id else None
         message.send_status = "failed"
         message.send_error = failure.reason[:2000] if failure.permanent else (
             f"gave up after {attempt} attempts: {failure.reason}"[:2000])
         outcome = "failed"
+        if case is not None:  # the case's record says a reply did not go, and why
+            case_states.record_event(session, case, "send_failed", from_status=case.status,
+                                     data={"message_id": message.id,
+                                           "reason": message.send_error,
+                                           "attempts": attempt})
     else:
-        wait = _delay(attempt, failure)
+        wait = _delay(attempt, failure, schedule)
         message.send_status = "pending"
-        message.send_error = (f"attempt {attempt} failed: {failure.reason}; "
-                              f"retrying in {wait:.0f} s")[:2000]
+        message.send_error = (f"attempt {attempt} of {max_attempts(schedule)} failed: "
+                              f"{failure.reason}; retrying in {_duration(wait)}")[:2000]
         request_send(session, message_id, wait)
         outcome = "retrying"
     _announce(session, message)
     return outcome
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{max(seconds, 1):.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 def _record(message_id: int, platform_id: str | None, failure: SendFailed | None) -> str:
@@ -195,35 +220,59 @@ def _send(message_id: int) -> str:
 # ---------------------------------------------------------------- retry by hand
 
 
-def check_retry(session: Session, user: User, message_id: int) -> Message:
+class NotOutbound(Conflict):
+    code = "not_outbound"
+
+
+class NotFailed(Conflict):
+    code = "not_failed"
+
+
+def check_retry(session: Session, user: User, message_id: int) -> tuple[Case, Message]:
+    """The message and its case, if `user` may send it again: ours, and failed."""
     message = session.get(Message, message_id)
     if message is None or message.case_id is None:
         raise NotFound(f"message {message_id} not found")
-    access_case(session, user, message.case_id)  # the same 404 when not theirs to see
-    if message.direction != "out" or message.send_status != "failed":
-        raise Conflict("only a failed outbound message can be sent again",
-                       send_status=message.send_status)
-    return message
+    # The same 404 when the case is not theirs to see; locked, as the event below touches it.
+    case = access_case(session, user, message.case_id, for_update=True)
+    if message.direction != "out":
+        raise NotOutbound(f"message {message_id} came from the customer: only our own "
+                          "replies can be sent again", direction=message.direction)
+    if message.send_status != "failed":
+        raise NotFailed(f"message {message_id} is {message.send_status}, not failed: only a "
+                        "failed reply can be sent again", send_status=message.send_status)
+    return case, message
 
 
-def do_retry(session: Session, message: Message) -> Message:
+def do_retry(session: Session, user: User, case: Case, message: Message) -> Message:
     """Back to pending with a fresh count of attempts, and a new job after commit."""
+    reason = message.send_error
     message.send_status, message.send_error, message.send_attempts = "pending", None, 0
     message.send_state_at = utcnow()
     session.flush()
     _announce(session, message)
+    case_states.record_event(session, case, "send_retried", actor=user,
+                             from_status=case.status,
+                             data={"message_id": message.id, "reason": reason})
     request_send(session, message.id)
     return message
 
 
 def retry(session: Session, user: User, message_id: int) -> Message:
-    return do_retry(session, check_retry(session, user, message_id))
+    case, message = check_retry(session, user, message_id)
+    return do_retry(session, user, case, message)
 
 
 # ---------------------------------------------------------------- lost jobs
 
-LOST_PENDING_AFTER = timedelta(minutes=15)  # longer than the longest backoff
+LOST_PENDING_AFTER = timedelta(minutes=15)  # at least; always longer than the longest wait
 CUT_SHORT_AFTER = timedelta(minutes=10)  # longer than a send job may run
+
+
+def lost_pending_after() -> timedelta:
+    """How long a pending message waits before its job counts as lost: past the longest
+    wait of the retry schedule, so a scheduled retry is never sent early beside it."""
+    return max(LOST_PENDING_AFTER, timedelta(seconds=max(retry_schedule())) + CUT_SHORT_AFTER)
 
 
 def sweep_stuck() -> dict[str, int]:
@@ -234,7 +283,7 @@ def sweep_stuck() -> dict[str, int]:
     with unit_of_work() as session:
         lost = list(session.scalars(select(Message.id).where(
             Message.direction == "out", Message.send_status == "pending",
-            Message.send_state_at < now - LOST_PENDING_AFTER)))
+            Message.send_state_at < now - lost_pending_after())))
         cut_short = list(session.scalars(select(Message).where(
             Message.direction == "out", Message.send_status == "sending",
             Message.send_state_at < now - CUT_SHORT_AFTER)))
