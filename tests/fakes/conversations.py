@@ -61,3 +61,30 @@ def seed_conversation(
         session.add(message)
         session.flush()
         return Seeded(channel.id, case.id, message.id, contact.id)
+
+
+def add_history(seeded: Seeded, count: int, *, hours_ago: float = 48) -> list[int]:
+    """A long back-and-forth in the seeded case: `count` messages spread evenly from
+    `hours_ago` to a minute ago (newer than the seeded one), the customer's and ours
+    (already sent) in turn, texts "history 0" (oldest) to "history <count-1>". Returns
+    their ids, oldest first."""
+    now = utcnow()
+    start = now - timedelta(hours=hours_ago)
+    step = (now - timedelta(minutes=1) - start) / max(count - 1, 1)
+    with unit_of_work() as session:
+        case = session.get(Case, seeded.case_id)
+        assert case is not None
+        messages = []
+        for index in range(count):
+            ours = index % 2 == 1
+            at = start + step * index
+            messages.append(Message(
+                channel_id=seeded.channel_id, external_id=f"history-{seeded.case_id}-{index}",
+                case_id=seeded.case_id, contact_id=None if ours else seeded.contact_id,
+                direction="out" if ours else "in", visibility="private",
+                kind="dm", text=f"history {index}", thread_key=case.thread_key, sent_at=at,
+                created_at=at, send_status="sent" if ours else None, facts={}))
+        session.add_all(messages)
+        session.flush()
+        case.last_message_at = messages[-1].sent_at
+        return [m.id for m in messages]
