@@ -14,7 +14,8 @@ def long_case(count: int = 120, account: str = "2244994945") -> tuple[int, list[
     channel = connect_channel("x", account, secrets={"bearer_token": "t"})
     seeded = seed_conversation(channel, external_id="dm-0", visibility="private", kind="dm",
                                thread_key=f"x:dm:{account}", customer_id=account[-2:],
-                               queue=make_queue(f"Social {account}"), minutes_ago=60 * 72)  # older than the history: the first
+                               queue=make_queue(f"Social {account}"),
+                               minutes_ago=60 * 72)  # older than the history: the first
     return seeded.case_id, [seeded.message_id, *add_history(seeded, count - 1)]
 
 
