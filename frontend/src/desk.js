@@ -2,7 +2,7 @@
 // Flow: load from the API; apply Socket.IO events as they come; after any (re)connect,
 // load again so nothing missed while away stays missing (docs/desk.md).
 
-import { get, post, query } from "./lib/api.js";
+import { get, query } from "./lib/api.js";
 import { byId, h } from "./lib/dom.js";
 import { coalesce } from "./lib/schedule.js";
 import { Store, VIEWS } from "./lib/store.js";
@@ -15,13 +15,16 @@ import { neighbour, renderCaseList } from "./ui/caseList.js";
 import { CaseView, targetClock } from "./ui/caseView.js";
 import { Composer } from "./ui/composer.js";
 import { renderContact } from "./ui/contactPanel.js";
+import { keepOlder } from "./ui/history.js";
 import { bindKeys, SHORTCUTS, showHelp } from "./ui/keyboard.js";
 import { NoteComposer } from "./ui/notes.js";
 import { Notifier } from "./ui/notify.js";
+import { caseFolds } from "./ui/panes.js";
 import { PresenceSwitch } from "./ui/presence.js";
 import { applyQueueStats, renderQueues } from "./ui/queues.js";
+import { SendWatch } from "./ui/sendState.js";
 import { slaState, startTicking } from "./ui/sla.js";
-import { errorToast, toast } from "./ui/toast.js";
+import { errorToast } from "./ui/toast.js";
 
 const store = new Store(JSON.parse(byId("desk-bootstrap").textContent));
 const notifier = new Notifier();
@@ -64,7 +67,7 @@ async function loadCase(id) {
   if (store.openId !== id) return;
   const contact = detail.contact_id ? await get(`/contacts/${detail.contact_id}`).catch(() => null) : null;
   if (store.openId !== id) return;
-  store.detail = detail;
+  store.detail = keepOlder(store.detail, detail); // older pages read stay
   store.contact = contact;
   const { messages, events, contact: card, ...summary } = detail;
   store.upsertCase(summary);
@@ -107,16 +110,8 @@ function drawList() {
   renderCaseList(store, fresh);
 }
 
-const caseView = new CaseView(store, {
-  onRetry: async (messageId) => {
-    try {
-      await post(`/messages/${messageId}/retry`);
-      toast("Sending again…");
-    } catch (error) {
-      errorToast(error, "send it again");
-    }
-  },
-});
+const sendWatch = new SendWatch({ onChange: (update) => caseView.patchMessage(update) });
+const caseView = new CaseView(store, { onRetry: (messageId) => sendWatch.retry(messageId, store.openId) });
 
 function drawCase() {
   caseView.render();
@@ -205,13 +200,15 @@ const composer = new Composer(store, viewing, {
       store.detail.messages.push(message);
       caseView.render();
     }
+    sendWatch.watch(message.id, caseId);
+    if (store.detail?.id === caseId) caseView.reveal(message.id);
     refreshCase();
   },
 });
 const notes = new NoteComposer(store, viewing, { onAdded: () => refreshCase() });
 Object.assign(live, {
   caseView, drawList, drawQueues, flash, notifier, openCase, presence, refreshCase,
-  refreshDirectory, refreshList, refreshQueues, viewing,
+  refreshDirectory, refreshList, refreshQueues, sendWatch, viewing,
 });
 composer.canned.useContext(() => ({ contact: store.contact, me: store.me, detail: store.detail }));
 
@@ -230,6 +227,7 @@ function switchTab(which) {
   byId("reply-form").hidden = !reply;
   byId("note-form").hidden = reply;
 }
+const folds = caseFolds({ onComposerOpened: () => composer.focus() });
 byId("tab-reply").addEventListener("click", () => switchTab("reply"));
 byId("tab-note").addEventListener("click", () => switchTab("note"));
 
@@ -266,8 +264,11 @@ bindKeys({
   r: () => {
     if (!store.detail) return;
     switchTab("reply");
+    folds.composer.set(true);
     composer.focus();
   },
+  a: () => folds.actions.toggle(),
+  w: () => folds.composer.toggle(),
   e: () => { const c = currentCase(); if (c) actions.escalate(c); },
   "?": showHelp,
 });

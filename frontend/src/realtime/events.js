@@ -8,7 +8,7 @@ import { Dedupe } from "./dedupe.js";
 /**
  * eventHandler(store, live) -> onEvent(name, payload). `live` holds the desk's parts the
  * handlers act through: caseView, drawList, drawQueues, flash, notifier, openCase,
- * presence, refreshCase, refreshList, refreshQueues, viewing.
+ * presence, refreshCase, refreshList, refreshQueues, sendWatch, viewing.
  */
 export function eventHandler(store, live) {
   const dedupe = new Dedupe();
@@ -85,6 +85,7 @@ export function eventHandler(store, live) {
       }
     },
     "message.updated": (payload) => {
+      live.sendWatch.update(payload); // the toast for a reply this desk sent, wherever it is
       if (payload.case_id === store.openId && !live.caseView.patchMessage(payload)) live.refreshCase();
     },
     "sla.warning": (payload) => slaEvent("sla.warning", payload),

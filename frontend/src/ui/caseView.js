@@ -5,8 +5,11 @@
 import { appendChildren, byId, clear, h } from "../lib/dom.js";
 import { OPEN_STATUSES } from "../lib/store.js";
 import { holderText } from "./caseList.js";
+import { loadOlder } from "./history.js";
+import { renderSendBanner } from "./sendState.js";
 import { clockState, paint, slaState } from "./sla.js";
 import { timelineItems } from "./timeline.js";
+import { errorToast } from "./toast.js";
 
 const TARGETS = [
   ["first_response", "First response", "first_response_due_at", (c) => Boolean(c.first_responded_at)],
@@ -41,21 +44,26 @@ export function allowed(store, c) {
   };
 }
 
+const OLDER_WITHIN_PX = 300; // this close to the top, the page before is read
+
 export class CaseView {
   constructor(store, { onRetry }) {
     this.store = store;
     this.onRetry = onRetry;
     this.renderedId = null;
+    this.loadingOlder = false;
     // Newest is at the bottom: stay there while the agent has not scrolled up, also when
-    // the pane changes size (composer tabs, window).
+    // the pane or a message changes size (composer folded, an image loaded, the window).
     const list = byId("timeline");
+    this.list = list;
     this.pinned = true;
     list.addEventListener("scroll", () => {
       this.pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+      if (list.scrollTop < OLDER_WITHIN_PX) this.older();
     });
-    new ResizeObserver(() => {
+    this.sizes = new ResizeObserver(() => {
       if (this.pinned) list.scrollTop = list.scrollHeight;
-    }).observe(list);
+    });
   }
 
   renderEmpty(message) {
@@ -119,12 +127,50 @@ export class CaseView {
   }
 
   renderTimeline(c) {
-    const list = byId("timeline");
+    const list = this.list;
     if (this.renderedId !== c.id) this.pinned = true;
-    const keep = list.scrollTop;
+    // What the agent reads stays where it is when older pages arrive above it.
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    this.sizes.disconnect();
     clear(list);
-    for (const node of timelineItems(this.store, c, this.store.contact, { onRetry: this.onRetry })) list.append(node);
-    list.scrollTop = this.pinned ? list.scrollHeight : keep;
+    const items = timelineItems(this.store, c, this.store.contact, {
+      onRetry: this.onRetry, onOlder: () => this.older(),
+    });
+    for (const node of items) list.append(node);
+    this.sizes.observe(list);
+    for (const node of items) this.sizes.observe(node);
+    list.scrollTop = this.pinned ? list.scrollHeight : list.scrollHeight - fromBottom;
+    renderSendBanner(c, { onRetry: this.onRetry, onShow: (id) => this.reveal(id) });
+  }
+
+  /** Read the page of messages before the oldest shown (scrolled near the top). */
+  async older() {
+    const c = this.store.detail;
+    if (this.loadingOlder || !c?.messages_before) return;
+    this.loadingOlder = true;
+    this.list.dataset.loadingOlder = "true";
+    try {
+      if (await loadOlder(c) && this.store.detail === c) this.renderTimeline(c);
+    } catch (error) {
+      if (error.code !== "network") errorToast(error, "load older messages");
+    } finally {
+      this.loadingOlder = false;
+      delete this.list.dataset.loadingOlder;
+    }
+  }
+
+  /** Bring one message into view (the reply just sent, a failed one from the banner). */
+  reveal(messageId) {
+    const item = this.list.querySelector(`[data-message-id="${Number(messageId)}"]`);
+    if (!item) return;
+    const last = this.list.lastElementChild === item;
+    // Scroll the timeline only (scrollIntoView would move the page and the pane too).
+    const box = this.list.getBoundingClientRect();
+    const at = item.getBoundingClientRect();
+    this.list.scrollTop += last ? at.bottom - box.bottom + 8 : (at.top + at.bottom) / 2 - (box.top + box.bottom) / 2;
+    this.pinned = last || this.pinned;
+    item.classList.add("msg--revealed");
+    window.setTimeout(() => item.classList.remove("msg--revealed"), 2000);
   }
 
   /** One message's delivery state changed (message.updated): patch it in place. */

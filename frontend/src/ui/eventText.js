@@ -24,10 +24,12 @@ export function eventText(store, event) {
       return `Transferred from ${queue(d.from_queue_id)} to ${queue(d.to_queue_id)}${by}${d.reason ? ` (${d.reason})` : ""}`;
     case "sla_warning": return `SLA warning: ${String(d.target ?? "").replace("_", " ")} due soon`;
     case "sla_breach": return `SLA breached: ${String(d.target ?? "").replace("_", " ")}`;
+    case "send_retried": return `A reply that was not sent was sent again${by}`;
     case "priority_raised": return `Priority raised to P${d.priority}${d.why === "sla_breach" ? " (SLA breach)" : ""}`;
     default: return `${event.kind.replaceAll("_", " ")}${by}`;
   }
 }
 
-/** Events the timeline leaves out: the message itself shows that it arrived or went. */
-export const QUIET_EVENTS = new Set(["message_received", "agent_replied"]);
+/** Events the timeline leaves out: the message itself shows that it arrived, went or
+ * failed (a failed one also in the banner over the timeline). */
+export const QUIET_EVENTS = new Set(["message_received", "agent_replied", "send_failed"]);

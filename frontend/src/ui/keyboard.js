@@ -1,4 +1,5 @@
-// Keyboard shortcuts: j/k move, c claim, n next, r reply, e escalate, ? help.
+// Keyboard shortcuts: j/k move, c claim, n next, r reply, e escalate, a/w fold the
+// actions/composer, ? help.
 // Ignored while typing in a field or when a dialog is open.
 
 import { byId, isTyping } from "../lib/dom.js";
@@ -10,6 +11,8 @@ export const SHORTCUTS = [
   ["n", "take the next case from my queues"],
   ["r", "reply (focus the composer)"],
   ["e", "escalate the case"],
+  ["a", "show or hide the case actions and SLA clocks"],
+  ["w", "show or hide the composer (more room for the conversation)"],
   ["?", "this help"],
   ["Ctrl+Enter", "send the reply or note"],
   ["Esc", "close a dialog"],

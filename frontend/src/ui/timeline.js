@@ -1,13 +1,14 @@
 // The case view's timeline: the contact's messages on every channel (this case's and
-// earlier ones), this case's internal notes and events, oldest first.
+// earlier ones), this case's internal notes and events, oldest first. While the case has
+// older messages not read yet, it starts at the oldest one read, under a "load older"
+// row (scrolling up reads them: ui/history.js).
 
 import { kindInfo } from "../lib/channels.js";
 import { externalLink, h } from "../lib/dom.js";
 import { clock, parse } from "../lib/time.js";
 import { eventText, QUIET_EVENTS } from "./eventText.js";
 import { excerpt, messageBody } from "./messageBody.js";
-
-const SEND_STATUS = { pending: "Queued to send", sending: "Sending…", sent: "Sent", failed: "Failed" };
+import { sendStatus } from "./sendState.js";
 
 /** Every message once: the case's own (full detail) and the contact's other ones. */
 function messagesOf(store, detail, contact) {
@@ -34,15 +35,10 @@ function repliedTo(message, byExternalId) {
   return h("p", { class: "msg__replied-to" }, h("span", { class: "visually-hidden" }, "In reply to "), `↪ in reply to ${text}`);
 }
 
-function sendStatus(message, onRetry) {
-  if (message.direction !== "out" || !message.send_status) return null;
-  const status = h("p", { class: `send-status send-status--${message.send_status}`, dataset: { sendStatus: message.send_status } },
-    SEND_STATUS[message.send_status] ?? message.send_status,
-    message.send_status === "failed" && message.send_error ? `: ${message.send_error}` : "");
-  if (message.send_status === "failed" && message.id) {
-    status.append(" ", h("button", { type: "button", class: "link-button", onclick: () => onRetry(message.id) }, "Retry"));
-  }
-  return status;
+function olderItem(onOlder) {
+  return h("li", { class: "timeline__older", id: "timeline-older" },
+    h("button", { type: "button", class: "link-button", onclick: onOlder }, "Load older messages"),
+    h("span", { class: "muted" }, " (or scroll up)"));
 }
 
 function messageItem(store, message, ctx) {
@@ -90,7 +86,7 @@ function eventItem(store, event) {
     " · ", h("time", { datetime: event.created_at }, clock(event.created_at)));
 }
 
-export function timelineItems(store, detail, contact, { onRetry }) {
+export function timelineItems(store, detail, contact, { onRetry, onOlder }) {
   const messages = messagesOf(store, detail, contact);
   const byExternalId = new Map(messages.filter((m) => m.external_id).map((m) => [m.external_id, m]));
   const ctx = { detail, contact, byExternalId, onRetry };
@@ -102,5 +98,10 @@ export function timelineItems(store, detail, contact, { onRetry }) {
     })),
   ];
   entries.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || a.order - b.order || a.id - b.id);
-  return entries.map((entry) => entry.node());
+  // Older pages not read yet: nothing from before the oldest message read, so the
+  // timeline has no hole in it (other cases' messages, notes and events wait too).
+  const more = Boolean(detail.messages_before) && detail.messages?.length;
+  const from = more ? parse(detail.messages[0].sent_at) : null;
+  const shown = more ? entries.filter((entry) => (entry.at ?? 0) >= from) : entries;
+  return [more ? olderItem(onOlder) : null, ...shown.map((entry) => entry.node())].filter(Boolean);
 }
