@@ -57,12 +57,17 @@ export class CaseView {
     const list = byId("timeline");
     this.list = list;
     this.pinned = true;
+    this.ownTop = null; // where the desk itself last scrolled to
     list.addEventListener("scroll", () => {
+      // Our own scrolling is not the agent's: the layout may have moved since (the
+      // composer filled in), and that must not unpin the newest message.
+      if (this.ownTop !== null && Math.abs(list.scrollTop - this.ownTop) < 2) return;
+      this.ownTop = null;
       this.pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
       if (list.scrollTop < OLDER_WITHIN_PX) this.older();
     });
     this.sizes = new ResizeObserver(() => {
-      if (this.pinned) list.scrollTop = list.scrollHeight;
+      if (this.pinned) this.scrollTo(list.scrollHeight);
     });
   }
 
@@ -139,8 +144,13 @@ export class CaseView {
     for (const node of items) list.append(node);
     this.sizes.observe(list);
     for (const node of items) this.sizes.observe(node);
-    list.scrollTop = this.pinned ? list.scrollHeight : list.scrollHeight - fromBottom;
+    this.scrollTo(this.pinned ? list.scrollHeight : list.scrollHeight - fromBottom);
     renderSendBanner(c, { onRetry: this.onRetry, onShow: (id) => this.reveal(id) });
+  }
+
+  scrollTo(top) {
+    this.list.scrollTop = top;
+    this.ownTop = this.list.scrollTop;
   }
 
   /** Read the page of messages before the oldest shown (scrolled near the top). */
@@ -167,7 +177,7 @@ export class CaseView {
     // Scroll the timeline only (scrollIntoView would move the page and the pane too).
     const box = this.list.getBoundingClientRect();
     const at = item.getBoundingClientRect();
-    this.list.scrollTop += last ? at.bottom - box.bottom + 8 : (at.top + at.bottom) / 2 - (box.top + box.bottom) / 2;
+    this.scrollTo(this.list.scrollTop + (last ? at.bottom - box.bottom + 8 : (at.top + at.bottom) / 2 - (box.top + box.bottom) / 2));
     this.pinned = last || this.pinned;
     item.classList.add("msg--revealed");
     window.setTimeout(() => item.classList.remove("msg--revealed"), 2000);

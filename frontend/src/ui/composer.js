@@ -140,6 +140,7 @@ export class Composer {
       : held ? `${this.store.userName(this.detail.assignee_id)} holds this case: replies are refused. Add an internal note instead.` : "";
     this.text.disabled = held || closed;
     const text = this.text.value;
+    this.grow();
     const result = measure(this.kind, this.visibility, text);
     const counter = byId("reply-counter");
     counter.textContent = result.summary;
@@ -149,6 +150,13 @@ export class Composer {
     this.showWarning(found);
     byId("reply-send").disabled = held || closed || !text.trim() || result.over || !this.visibility
       || this.missingToSend().length > 0;
+  }
+
+  /** Two lines at rest (the conversation gets the room), as tall as the text when
+   * writing, up to the CSS max-height. */
+  grow() {
+    this.text.style.height = "auto";
+    if (this.text.value) this.text.style.height = `${this.text.scrollHeight + 2}px`;
   }
 
   showWarning(found) {
