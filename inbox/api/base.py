@@ -6,11 +6,20 @@ from typing import Any
 
 from flask import g
 from flask_smorest import Blueprint
+from werkzeug.routing import IntegerConverter, Map
 
 from inbox.api.auth import Unauthenticated, authenticate_api_request
 from inbox.api.errors import error_response
 
 API_PREFIX = "/api/v1"
+
+
+class DatabaseId(IntegerConverter):
+    """<int:…> in a route: a non-negative id no larger than a 32-bit integer column."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def protected_blueprint(name: str, import_name: str, description: str) -> Blueprint:
