@@ -14,9 +14,12 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import request
+
 from inbox.api.auth import current_api_user
 from inbox.runtime import unit_of_work
 from inbox.services.access import access_case, require_role
+from inbox.services.errors import ValidationFailed
 
 ANYONE = ("agent", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
@@ -27,6 +30,12 @@ SECURITY: list[dict[str, list[str]]] = [
     {"bearerToken": []}, {"sessionCookie": [], "csrfHeader": []}]
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+def takes_query(view: Callable[..., Any]) -> bool:
+    """Does the view parse a query (its schema then refuses unknown names itself)?"""
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p.get("in") == "query" for p in parameters)
 
 
 def allow(roles: tuple[str, ...], *, case: str | None = None) -> Callable[[View], View]:
@@ -41,6 +50,9 @@ def allow(roles: tuple[str, ...], *, case: str | None = None) -> Callable[[View]
             if case is not None:
                 with unit_of_work(read_only=True) as session:
                     access_case(session, user, kwargs[case])
+            if request.args and not takes_query(checked):
+                raise ValidationFailed("this endpoint takes no query parameters", fields={
+                    name: "unknown parameter" for name in request.args})
             return view(*args, **kwargs)
 
         # flask-smorest reads the operation's documentation from `_apidoc` when the

@@ -103,3 +103,13 @@ def test_ids_too_large_for_the_database_are_not_found(api_as: Any, agent_alice: 
                                                        client: Any) -> None:
     assert api_as(agent_alice).get("/api/v1/cases/99999999999").status_code == 404
     assert client.post("/webhooks/generic/99999999999999", data=b"{}").status_code == 404
+
+
+def test_unknown_query_parameters_are_refused_by_name(api_as: Any, agent_alice: Any) -> None:
+    client = api_as(agent_alice)
+    misspelt = client.get("/api/v1/cases?assignee_id=1")  # `assignee` was meant
+    assert misspelt.status_code == 422
+    assert "assignee_id" in misspelt.json["error"]["fields"]
+    stray = client.get("/api/v1/queues?sort=waiting")  # an endpoint that takes none
+    assert stray.status_code == 422 and "sort" in stray.json["error"]["fields"]
+    assert client.get("/api/v1/cases?assignee=me").status_code == 200
