@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when an app is made: `inbox web` patches the standard
@@ -21,6 +22,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from inbox.api import auth, errors
     from inbox.api.base import API_PREFIX, DatabaseId
     from inbox.realtime import socket
+    from inbox.web import signin_limits
 
     rt = runtime.start(overrides)
     app = Flask(
@@ -39,6 +41,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=rt.settings.production,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=rt.settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),
         API_TITLE="Social inbox API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -47,6 +52,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         INBOX_SETTINGS=rt.settings,
     )
     auth.init_app(app)
+    signin_limits.init_app(app, rt.redis_url)
     api = Api(app)
     _declare_security(api)
     _register_blueprints(app, api, API_PREFIX)

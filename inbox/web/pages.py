@@ -19,6 +19,14 @@ from inbox.api.auth import csrf
 from inbox.services import unit_of_work
 from inbox.services.admin.users import authenticate_password
 from inbox.services.cases.viewing import desk_directory
+from inbox.web.signin_limits import (
+    ACCOUNT_FAILURES,
+    ADDRESS_FAILURES,
+    ADDRESS_FLOOD,
+    account_key,
+    failed,
+    limiter,
+)
 
 blp = Blueprint("frontend", __name__)
 
@@ -59,6 +67,9 @@ def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):  # production: served over https only
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
     return response
 
 
@@ -71,6 +82,9 @@ def favicon() -> WerkzeugResponse:
 
 
 @blp.route("/login", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_FLOOD, methods=["POST"])
+@limiter.limit(ACCOUNT_FAILURES, key_func=account_key, methods=["POST"], deduct_when=failed)
+@limiter.limit(ADDRESS_FAILURES, methods=["POST"], deduct_when=failed)
 def login() -> str | WerkzeugResponse | tuple[str, int]:
     if request.method == "GET":
         if current_user.is_authenticated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -86,11 +87,19 @@ def user_by_email(session: Session, email: str) -> User:
     return user
 
 
+@functools.cache
+def _stand_in_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate_password(session: Session, email: str, password: str) -> User | None:
+    """The user these credentials prove, or None. An unknown or inactive account costs the
+    same hashing as a real one, so the time taken does not tell which accounts exist."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.is_active or not user.password_hash:
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    usable = user is not None and user.is_active and bool(user.password_hash)
+    known_hash = user.password_hash if usable and user is not None else None
+    matches = check_password_hash(known_hash or _stand_in_hash(), password)
+    return user if usable and matches else None
 
 
 def _token_hash(token: str) -> str:
