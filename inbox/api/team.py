@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, session
 from sqlalchemy import select
 
-from inbox.api.auth import current_api_user
+from inbox.api.auth import SIGN_IN_KEY, current_api_user
 from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
 from inbox.models import AdminChange, Queue, Team, User
@@ -17,6 +18,7 @@ from inbox.schemas.team import (
     QueueIn,
     QueueOut,
     QueuePatch,
+    SignInOut,
     TeamIn,
     TeamOut,
     TokenIn,
@@ -28,6 +30,7 @@ from inbox.schemas.team import (
 )
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
+from inbox.services.admin.sign_ins import do_end_sign_in, sign_in_view, sign_ins_of
 from inbox.services.admin.team import (
     do_create_queue,
     do_create_team,
@@ -173,6 +176,28 @@ def post_token(body: dict[str, Any]) -> dict[str, Any]:
 def delete_token(token_id: int) -> dict[str, Any]:
     with unit_of_work() as session:
         return token_view(do_revoke_token_by_id(session, token_id, current_api_user()))
+
+
+@blp.route("/sign-ins")
+@allow(ANYONE)
+@blp.arguments(TokenListArgs, location="query")
+@blp.response(200, SignInOut(many=True))
+def get_sign_ins(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Browsers signed in: yours, or everyone's for an admin (all=true)."""
+    me = current_api_user()
+    current = session.get(SIGN_IN_KEY) if g.get("auth_method") == "session" else None
+    with unit_of_work(read_only=True) as db:
+        return [sign_in_view(row, current)
+                for row in sign_ins_of(db, None if args["all"] else me, me)]
+
+
+@blp.route("/sign-ins/<int:sign_in_id>", methods=["DELETE"])
+@allow(ANYONE)
+@blp.response(204)
+def delete_sign_in(sign_in_id: int) -> None:
+    """End a sign-in: that browser is signed out at its next request."""
+    with unit_of_work() as db:
+        do_end_sign_in(db, sign_in_id, current_api_user())
 
 
 @blp.route("/admin/changes")

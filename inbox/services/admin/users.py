@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from inbox.models import ROLES, ApiToken, Team, User, utcnow
 from inbox.realtime.publish import publish_access_change
+from inbox.services.admin.sign_ins import do_end_sign_ins_of
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
 
 DEFAULT_TEAM = "Everyone"
@@ -158,6 +159,17 @@ def do_deactivate_user(session: Session, user: User) -> None:
     for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                       ApiToken.revoked_at.is_(None))):
         row.revoked_at = utcnow()
+    do_end_sign_ins_of(session, user.id)
+    publish_access_change(session, disconnect_users=[user.id])
+
+
+def do_set_password(session: Session, user: User, password: str) -> None:
+    """A new password: every browser signed in as the user is signed out."""
+    if len(password) < 8:
+        raise ValidationFailed("the password is too short",
+                               fields={"password": "must be at least 8 characters"})
+    user.password_hash = generate_password_hash(password)
+    do_end_sign_ins_of(session, user.id)
     publish_access_change(session, disconnect_users=[user.id])
 
 
