@@ -33,6 +33,15 @@ def long_conversation(server: Any) -> int:
     return int(case.id)
 
 
+def open_long_conversation(open_desk: Any, server: Any, workspace: Any) -> tuple[Desk, int]:
+    """Alice's desk at 1440×900 with the long conversation open."""
+    alice = open_desk(workspace.alice)
+    alice.page.set_viewport_size({"width": 1440, "height": 900})
+    case_id = long_conversation(server)
+    alice.open(case_id)
+    return alice, case_id
+
+
 def timeline_height(desk: Desk) -> float:
     return float(desk.page.locator("#timeline").evaluate("el => el.clientHeight"))
 
@@ -40,11 +49,8 @@ def timeline_height(desk: Desk) -> float:
 def test_the_timeline_has_the_room_opens_at_the_newest_and_loads_older_on_scroll(
     open_desk: Any, server: Any, workspace: Any,
 ) -> None:
-    alice = open_desk(workspace.alice)
+    alice, case_id = open_long_conversation(open_desk, server, workspace)
     page = alice.page
-    page.set_viewport_size({"width": 1440, "height": 900})
-    case_id = long_conversation(server)
-    alice.open(case_id)
     timeline = page.locator("#timeline")
     newest = timeline.locator(".msg", has_text="still no refund after two days")
     expect(newest).to_be_visible()
@@ -70,11 +76,8 @@ def test_the_timeline_has_the_room_opens_at_the_newest_and_loads_older_on_scroll
 def test_a_reply_just_sent_is_scrolled_into_view(
     open_desk: Any, server: Any, workspace: Any, platform_api: Any,
 ) -> None:
-    alice = open_desk(workspace.alice)
+    alice, case_id = open_long_conversation(open_desk, server, workspace)
     page = alice.page
-    page.set_viewport_size({"width": 1440, "height": 900})
-    case_id = long_conversation(server)
-    alice.open(case_id)
     timeline = page.locator("#timeline")
     timeline.evaluate("el => { el.scrollTop = el.scrollHeight / 3; }")  # reading back
     newest = timeline.locator(".msg", has_text="still no refund after two days")
@@ -92,11 +95,8 @@ def test_a_reply_just_sent_is_scrolled_into_view(
 def test_the_action_bar_and_the_composer_fold_from_the_keyboard(
     open_desk: Any, server: Any, workspace: Any,
 ) -> None:
-    alice = open_desk(workspace.alice)
+    alice, case_id = open_long_conversation(open_desk, server, workspace)
     page = alice.page
-    page.set_viewport_size({"width": 1440, "height": 900})
-    case_id = long_conversation(server)
-    alice.open(case_id)
     page.locator("#timeline").focus()
     unfolded = timeline_height(alice)
     actions, composer = page.locator("#toggle-actions"), page.locator("#toggle-composer")

@@ -67,6 +67,19 @@ def facebook_case(client: Any) -> int:
         return session.scalars(select(Case.id)).one()
 
 
+def email_case(client: Any) -> int:
+    """Zoë's email (a reply in a thread) to the Acme Support mailbox, as an open case."""
+    make_queue("Email")
+    channel = connect_channel("email", "support@acme.example", name="Acme Support")
+    raw = (FIXTURES / "email_raw" / "message__reply.eml").read_bytes()
+    headers = {**generic_headers(raw, "test-channel-secret"), "Content-Type": "message/rfc822"}
+    assert client.post(f"/webhooks/email/raw/{channel.id}", data=raw,
+                       headers=headers).status_code == 200
+    process_batch()
+    with unit_of_work() as session:
+        return session.scalars(select(Case.id)).one()
+
+
 def outbound_messages() -> list[Message]:
     with unit_of_work() as session:
         return list(session.scalars(select(Message).where(Message.direction == "out")
@@ -244,15 +257,9 @@ def test_first_sent_reply_stops_the_first_response_clock(
 def test_email_reply_is_threaded_and_its_echo_dedups(
     runtime: Any, client: Any, api_as: Any, agent_alice: Any, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    make_queue("Email")
-    channel = connect_channel("email", "support@acme.example", name="Acme Support")
-    raw = (FIXTURES / "email_raw" / "message__reply.eml").read_bytes()
-    headers = {**generic_headers(raw, "test-channel-secret"), "Content-Type": "message/rfc822"}
-    assert client.post(f"/webhooks/email/raw/{channel.id}", data=raw,
-                       headers=headers).status_code == 200
-    process_batch()
+    case_id = email_case(client)
     with unit_of_work() as session:
-        case_id = session.scalars(select(Case.id)).one()
+        channel_id = session.get(Case, case_id).channel_id  # type: ignore[union-attr]
     port = free_port()
     monkeypatch.setenv("INBOX_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("INBOX_SMTP_PORT", str(port))
@@ -280,7 +287,7 @@ def test_email_reply_is_threaded_and_its_echo_dedups(
     # The mailbox sees our own mail too (Bcc, a route): it must not become a second message.
     echo_headers = {**generic_headers(received.data, "test-channel-secret"),
                     "Content-Type": "message/rfc822"}
-    client.post(f"/webhooks/email/raw/{channel.id}", data=received.data, headers=echo_headers)
+    client.post(f"/webhooks/email/raw/{channel_id}", data=received.data, headers=echo_headers)
     process_batch()
     assert [m.id for m in outbound_messages()] == [message.id]
 

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,26 +16,22 @@ from sqlalchemy import select
 
 from inbox.config import ConfigError, send_retry_schedule
 from inbox.jobs import OUTBOUND
-from inbox.models import Case, CaseEvent, Message
+from inbox.models import CaseEvent, Message
 from inbox.runtime import current
 from inbox.sandbox import Reply, SandboxPlatform, SmtpReceiver
 from inbox.services import unit_of_work
-from inbox.services.ingest.drain import process_batch
 from inbox.services.sending import outbound
 from tests.conftest import WAIT, free_port
-from tests.factories import make_queue
-from tests.fakes.conversations import connect_channel
 from tests.integration.test_outbound import (
     COMMENT_ID,
     OUR_COMMENT_ID,
+    email_case,
     facebook_case,
     graph,  # noqa: F401 - the fixture
     outbound_messages,
     run_outbound,
 )
-from tests.signing import generic_headers
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Four attempts within a few seconds. RQ's scheduler counts in whole seconds, so each
 # wait is between 1 and 2 seconds.
 SHORT = (2.0, 2.0, 2.0)
@@ -102,18 +97,6 @@ def send_until_settled(runtime: Any, message_id: int) -> Message:
                 return message
         assert time.monotonic() < deadline, f"still {message.send_status}: {message.send_error}"
         time.sleep(0.1)
-
-
-def email_case(client: Any) -> int:
-    make_queue("Email")
-    channel = connect_channel("email", "support@acme.example", name="Acme Support")
-    raw = (FIXTURES / "email_raw" / "message__reply.eml").read_bytes()
-    headers = {**generic_headers(raw, "test-channel-secret"), "Content-Type": "message/rfc822"}
-    assert client.post(f"/webhooks/email/raw/{channel.id}", data=raw,
-                       headers=headers).status_code == 200
-    process_batch()
-    with unit_of_work() as session:
-        return session.scalars(select(Case.id)).one()
 
 
 def send_failed_events(case_id: int) -> list[CaseEvent]:
