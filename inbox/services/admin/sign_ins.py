@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from inbox.models import SignIn, User, utcnow
+from inbox.realtime.publish import publish_access_change
 from inbox.services.errors import Forbidden, NotFound
 
 SESSION_LIFETIME = timedelta(hours=12)  # a working day and then some, without "keep me"
@@ -77,6 +78,9 @@ def do_end_sign_in(session: Session, sign_in_id: int, actor: User) -> SignIn:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         row.remember_hash = None
+        # The user's live connections close; those of their other sign-ins reconnect at
+        # once, the one signed out is refused and its desk goes to the sign-in page.
+        publish_access_change(session, disconnect_users=[row.user_id])
     return row
 
 
