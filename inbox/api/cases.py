@@ -46,6 +46,7 @@ def get_case(case_id: int) -> dict[str, Any]:
 
 
 @blp.route("/cases/<int:case_id>/messages")
+@allow(ANYONE, case="case_id")
 @blp.arguments(MessagePageArgs, location="query")
 @blp.response(200, MessagePage)
 def get_case_messages(args: dict[str, Any], case_id: int) -> dict[str, Any]:
