@@ -146,6 +146,8 @@ export class CaseView {
     for (const node of items) this.sizes.observe(node);
     this.scrollTo(this.pinned ? list.scrollHeight : list.scrollHeight - fromBottom);
     renderSendBanner(c, { onRetry: this.onRetry, onShow: (id) => this.reveal(id) });
+    // A tall pane the newest page does not fill cannot be scrolled up: read on at once.
+    if (c.messages_before && list.scrollHeight <= list.clientHeight) this.older();
   }
 
   scrollTo(top) {
