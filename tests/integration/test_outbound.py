@@ -527,6 +527,9 @@ def test_sweep_requeues_a_lost_job_and_fails_a_send_cut_short(
     assert statuses[lost.json["id"]] == ("sent", None)
     assert statuses[cut.json["id"]][0] == "failed"
     assert "interrupted" in (statuses[cut.json["id"]][1] or "")
+    with unit_of_work() as session:  # the case's record says so too
+        [event] = session.scalars(select(CaseEvent).where(CaseEvent.kind == "send_failed"))
+    assert event.data["message_id"] == cut.json["id"]
     assert len(graph.calls("POST")) == 1  # the interrupted one is not posted twice
 
 

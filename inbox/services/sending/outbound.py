@@ -145,16 +145,11 @@ def _record_failure(session: Session, message_id: int, failure: SendFailed) -> s
     message.send_state_at = utcnow()
     schedule = retry_schedule()
     if failure.permanent or attempt >= max_attempts(schedule):
-        case = _case_for_update(session, message.case_id) if message.case_id else None
         message.send_status = "failed"
         message.send_error = failure.reason[:2000] if failure.permanent else (
             f"gave up after {attempt} attempts: {failure.reason}"[:2000])
         outcome = "failed"
-        if case is not None:  # the case's record says a reply did not go, and why
-            case_states.record_event(session, case, "send_failed", from_status=case.status,
-                                     data={"message_id": message.id,
-                                           "reason": message.send_error,
-                                           "attempts": attempt})
+        _record_send_failed(session, message)
     else:
         wait = _delay(attempt, failure, schedule)
         message.send_status = "pending"
@@ -164,6 +159,15 @@ def _record_failure(session: Session, message_id: int, failure: SendFailed) -> s
         outcome = "retrying"
     _announce(session, message)
     return outcome
+
+
+def _record_send_failed(session: Session, message: Message) -> None:
+    """The case's record says a reply did not go, and why (case event send_failed)."""
+    case = _case_for_update(session, message.case_id) if message.case_id else None
+    if case is not None:
+        case_states.record_event(session, case, "send_failed", from_status=case.status,
+                                 data={"message_id": message.id, "reason": message.send_error,
+                                       "attempts": message.send_attempts})
 
 
 def _duration(seconds: float) -> str:
@@ -292,6 +296,7 @@ def sweep_stuck() -> dict[str, int]:
             message.send_error = ("sending was interrupted (the worker stopped); check the "
                                   "platform before sending again")
             _announce(session, message)
+            _record_send_failed(session, message)
         for message_id in lost:
             request_send(session, message_id)  # a duplicate job is harmless: step 1 gates
     return {"requeued": len(lost), "interrupted": len(cut_short)}
