@@ -80,3 +80,18 @@ def test_x_counts_and_times_beyond_what_is_storable_are_clamped_or_dropped(clien
     with unit_of_work() as session:
         [contact] = session.scalars(select(Contact))
         assert contact.followers == 2**31 - 1
+
+
+def test_a_captured_meta_request_sent_again_is_stored_once(client: Any) -> None:
+    """Meta signs no timestamp: the same signed bytes again are a redelivery, answered with
+    the first delivery's id, not a new row each time."""
+    make_channel("facebook", "Brand page", external_id="104859392837465")
+    body = (FIXTURES / "meta" / "feed_comment__basic.json").read_bytes()
+    answers = [client.post("/webhooks/meta", data=body, headers=meta_headers(body)).json
+               for _ in range(5)]
+    assert len({a["delivery_id"] for a in answers}) == 1
+    with unit_of_work() as session:
+        assert len(list(session.scalars(select(Delivery.id)))) == 1
+    other = body.replace(b"Sunday", b"Monday")
+    assert client.post("/webhooks/meta", data=other, headers=meta_headers(other)
+                       ).json["delivery_id"] != answers[0]["delivery_id"]
