@@ -62,6 +62,7 @@ class Settings:
     production: bool
     public_url: str
     max_webhook_bytes: int
+    delivery_retention_days: int  # raw webhook bodies are deleted after this many days
     reopen_window_days: int
     max_sockets: int = 4000
     send_retry_schedule: tuple[float, ...] = DEFAULT_SEND_RETRY_SCHEDULE
@@ -182,6 +183,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         production=production,
         public_url=_public_url(instance_path),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
+        delivery_retention_days=_int_env("INBOX_DELIVERY_RETENTION_DAYS", 30),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
         max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),
         send_retry_schedule=send_retry_schedule(os.environ.get("INBOX_SEND_RETRY_SCHEDULE")),

@@ -11,6 +11,7 @@ import logging
 
 from inbox.jobs import current_job_id
 from inbox.services.cases.offers import dispatch as dispatch_offers
+from inbox.services.contacts.privacy import retention_sweep
 from inbox.services.ingest.trigger import drain_deliveries
 from inbox.services.ingest.trigger import sweep_unprocessed as sweep_unprocessed_deliveries
 from inbox.services.sending.outbound import send as send_message
@@ -19,8 +20,17 @@ from inbox.services.sla.sweep import sweep
 
 log = logging.getLogger(__name__)
 
-__all__ = ["dispatch_offers", "drain_deliveries", "send_message", "sweep_outbound", "sweep_sla",
-           "sweep_unprocessed_deliveries"]
+__all__ = ["apply_retention", "dispatch_offers", "drain_deliveries", "send_message",
+           "sweep_outbound", "sweep_sla", "sweep_unprocessed_deliveries"]
+
+
+def apply_retention() -> dict[str, int]:
+    """Messages past their channel's retention lose their content; old raw deliveries go."""
+    done = retention_sweep()
+    if any(done.values()):
+        log.info("job %s: retention removed %d messages' content, %d deliveries",
+                 current_job_id(), done["messages"], done["deliveries"])
+    return done
 
 
 def sweep_sla() -> int:

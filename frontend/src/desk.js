@@ -123,7 +123,7 @@ function drawCase() {
   if (!store.detail) return;
   composer.setCase(store.detail, store.contact);
   notes.setCase(store.detail.id);
-  renderContact(store, store.contact, { openCaseId: store.detail.id });
+  renderContact(store, store.contact, { openCaseId: store.detail.id, onErased: refreshCase });
 }
 
 function flash(id) {

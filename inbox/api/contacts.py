@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
+
 from inbox.api.auth import current_api_user
-from inbox.api.authorization import ANYONE, allow
+from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
-from inbox.schemas.contacts import ContactOut
+from inbox.schemas.contacts import ContactOut, ErasureIn, ErasureOut
 from inbox.services import unit_of_work
+from inbox.services.contacts.privacy import contact_export, do_erase_contact
 from inbox.services.contacts.queries import contact_profile
 
 blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channel timeline")
@@ -20,3 +23,25 @@ blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channe
 def get_contact(contact_id: int) -> Any:
     with unit_of_work() as session:
         return contact_profile(session, current_api_user(), contact_id)
+
+
+@blp.route("/contacts/<int:contact_id>/export")
+@allow(SUPERVISORS)
+@blp.response(200)
+def export_contact(contact_id: int) -> Response:
+    """Everything held about the person, as one JSON file (a data subject's request)."""
+    with unit_of_work(read_only=True) as session:
+        response = jsonify(contact_export(session, contact_id))
+    response.headers["Content-Disposition"] = f'attachment; filename="contact-{contact_id}.json"'
+    return response
+
+
+@blp.route("/contacts/<int:contact_id>/erase", methods=["POST"])
+@allow(ADMINS)
+@blp.arguments(ErasureIn)
+@blp.response(200, ErasureOut)
+def erase_contact(body: dict[str, Any], contact_id: int) -> dict[str, int]:
+    """Erase a person: profile and identities gone, their messages and notes redacted,
+    case figures kept; the erasure is recorded."""
+    with unit_of_work() as session:
+        return do_erase_contact(session, contact_id, current_api_user())

@@ -1,8 +1,8 @@
-"""The contact panel's shape."""
+"""The contact panel's shape, and erasing a contact."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class ContactOut(Schema):
@@ -19,3 +19,15 @@ class ContactOut(Schema):
     cases = fields.List(fields.Dict())
     timeline = fields.List(fields.Dict())
     sentiment_trend = fields.List(fields.Dict())
+
+
+class ErasureIn(Schema):
+    confirm = fields.String(required=True, validate=validate.Equal(
+        "erase", error="must be 'erase': the erasure cannot be undone"))
+
+
+class ErasureOut(Schema):
+    messages = fields.Integer()
+    notes = fields.Integer()
+    cases = fields.Integer()
+    identities = fields.Integer()

@@ -173,3 +173,8 @@ def insert_many_returning_ids(connection: Connection, model: Any,
         return sorted(connection.execute(in_order, {"rows": _rows_json(model, rows)}).scalars())
     returning = insert(model).returning(model.id, sort_by_parameter_order=True)
     return list(connection.execute(returning, rows).scalars())
+
+
+def rows_affected(result: Any) -> int:
+    """How many rows an UPDATE or DELETE touched (typed Results do not declare it)."""
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -33,6 +33,8 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "from_name": ("Sender name", "text", "shown as the From name of replies"),
     "sms_enabled": ("Text messages (SMS)", "boolean", "replies by SMS from this number"),
     "sms_from": ("SMS sender number", "tel", "E.164, e.g. +14155550100"),
+    "retention_days": ("Keep messages for (days)", "days",
+                       "older messages of finished cases lose their text; empty: for ever"),
     "access_token": ("Access token", "secret", "the page or account access token"),
     "bearer_token": ("Bearer token", "secret", "an OAuth 2 user-context token"),
     "account_sid": ("Account SID", "secret", "Twilio's account SID"),

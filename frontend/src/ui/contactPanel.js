@@ -4,6 +4,7 @@
 import { kindInfo } from "../lib/channels.js";
 import { byId, clear, h } from "../lib/dom.js";
 import { clock } from "../lib/time.js";
+import { privacySection } from "./privacy.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -45,7 +46,7 @@ function trendSection(trend) {
     h("figcaption", null, `Latest ${mood(latest)} (${latest.toFixed(2)}), average ${average.toFixed(2)} over ${trend.length} messages`));
 }
 
-export function renderContact(store, contact, { openCaseId }) {
+export function renderContact(store, contact, { openCaseId, onErased = () => {} }) {
   const panel = byId("contact-panel");
   clear(panel);
   if (!contact) {
@@ -78,5 +79,6 @@ export function renderContact(store, contact, { openCaseId }) {
         : h("button", { type: "button", class: "link-button", onclick: () => store.emit("select", { id: c.id, open: true }) },
           `#${c.id} ${c.subject}`),
       h("span", { class: "muted" }, ` · ${c.status} · ${clock(c.created_at)}`)))),
+    ...(privacySection(store, contact, { onErased }) ?? []),
   );
 }

@@ -105,6 +105,17 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+def _days(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 36_500:
+        return None
+    return "must be a whole number of days, 1 or more"
+
+
+# Every kind: how long its messages keep their content (inbox.services.contacts.privacy).
+for _kind_profile in PROFILES.values():
+    _kind_profile.settings.setdefault("retention_days", _days)
+
+
 def normalize_external_id(kind: str, external_id: str | None) -> str | None:
     """A channel's external id as stored: trimmed, and a mailbox in lower case."""
     if external_id is None or not external_id.strip():

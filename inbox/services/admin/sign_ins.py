@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from inbox.models import SignIn, User, utcnow
 from inbox.realtime.publish import publish_access_change
+from inbox.services.dbutil import rows_affected
 from inbox.services.errors import Forbidden, NotFound
 
 SESSION_LIFETIME = timedelta(hours=12)  # a working day and then some, without "keep me"
@@ -86,10 +87,9 @@ def do_end_sign_in(session: Session, sign_in_id: int, actor: User) -> SignIn:
 
 def do_end_sign_ins_of(session: Session, user_id: int) -> int:
     """Every sign-in of a user ends (password changed, deactivated); how many were open."""
-    ended = session.execute(
+    return rows_affected(session.execute(
         update(SignIn).where(SignIn.user_id == user_id, SignIn.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), remember_hash=None))
-    return int(getattr(ended, "rowcount", 0) or 0)
+        .values(revoked_at=utcnow(), remember_hash=None)))
 
 
 def sign_ins_of(session: Session, user: User | None, viewer: User) -> list[SignIn]:
