@@ -41,6 +41,7 @@ class Settings:
     public_url: str
     max_webhook_bytes: int
     reopen_window_days: int
+    merge_undo_minutes: int = 10  # how long a case merge may be undone
     max_sockets: int = 4000
     secrets_keys: list[str] = field(default_factory=list)  # newest first (inbox.sealing)
     meta_app_secret: str = ""
@@ -160,6 +161,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         public_url=_public_url(instance_path),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
+        merge_undo_minutes=_int_env("INBOX_MERGE_UNDO_MINUTES", 10),
         max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),
         meta_app_secret=provider["meta_app_secret"],
         meta_verify_token=provider["meta_verify_token"],

@@ -79,6 +79,7 @@ class CaseListArgs(Schema):
     channel = fields.Integer()
     assignee = fields.String(metadata={"description": "a user id, 'me' or 'none'"})
     priority = fields.Integer(validate=validate.Range(1, 4))
+    contact = fields.Integer()
     q = fields.String(validate=validate.Length(max=200))
     cursor = fields.String()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
@@ -104,6 +105,11 @@ class TransferIn(Schema):
 
 class ResolveIn(Schema):
     disposition = fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class MergeIn(Schema):
+    into_case_id = fields.Integer(required=True, metadata={
+        "description": "the open case of the same customer that takes this case's work"})
 
 
 class ReopenIn(Schema):

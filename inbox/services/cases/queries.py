@@ -58,6 +58,8 @@ def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[st
         stmt = stmt.where(Case.channel_id == filters["channel"])
     if "priority" in filters:
         stmt = stmt.where(Case.priority == filters["priority"])
+    if "contact" in filters:
+        stmt = stmt.where(Case.contact_id == filters["contact"])
     assignee = filters.get("assignee")
     if assignee == "me":
         stmt = stmt.where(Case.assignee_id == user.id)
