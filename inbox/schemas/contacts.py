@@ -1,4 +1,4 @@
-"""The contact panel's shape."""
+"""The contact panel's shape, and merging one contact into another."""
 
 from __future__ import annotations
 
@@ -19,3 +19,8 @@ class ContactOut(Schema):
     cases = fields.List(fields.Dict())
     timeline = fields.List(fields.Dict())
     sentiment_trend = fields.List(fields.Dict())
+
+
+class ContactMergeIn(Schema):
+    into_contact_id = fields.Integer(required=True, metadata={
+        "description": "the contact that takes this one's identities and cases"})
