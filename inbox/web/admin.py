@@ -33,6 +33,9 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "from_name": ("Sender name", "text", "shown as the From name of replies"),
     "sms_enabled": ("Text messages (SMS)", "boolean", "replies by SMS from this number"),
     "sms_from": ("SMS sender number", "tel", "E.164, e.g. +14155550100"),
+    "join_open_case_hours": ("Join an open case within (hours)", "integer",
+                             "a customer's new conversation joins their open case on this "
+                             "channel if it had a message within this many hours; 0: off"),
     "access_token": ("Access token", "secret", "the page or account access token"),
     "bearer_token": ("Bearer token", "secret", "an OAuth 2 user-context token"),
     "account_sid": ("Account SID", "secret", "Twilio's account SID"),

@@ -25,6 +25,8 @@ function control(id, name, input, { set, label }) {
       return h("span", { class: "secret-input" }, input,
         h("label", { class: "inline", for: `${id}-remove` }, remove, "Remove"));
     }
+    case "integer":
+      return h("input", { id, name, type: "number", min: "0", step: "1", inputmode: "numeric", "data-type": "integer" });
     case "url":
     case "tel":
       return h("input", { id, name, type: input, autocomplete: "off" });
