@@ -45,7 +45,7 @@ function trendSection(trend) {
     h("figcaption", null, `Latest ${mood(latest)} (${latest.toFixed(2)}), average ${average.toFixed(2)} over ${trend.length} messages`));
 }
 
-export function renderContact(store, contact, { openCaseId }) {
+export function renderContact(store, contact, { openCaseId, extra = null }) {
   const panel = byId("contact-panel");
   clear(panel);
   if (!contact) {
@@ -59,6 +59,7 @@ export function renderContact(store, contact, { openCaseId }) {
       h("dt", null, "Followers"), h("dd", { "data-fact": "followers" }, Number(contact.followers ?? 0).toLocaleString()),
       h("dt", null, "Influence"), h("dd", { "data-fact": "influence" },
         h("meter", { min: 0, max: 100, low: 40, high: 70, value: contact.influence_score ?? 0 }), ` ${contact.influence_score ?? 0} / 100`),
+      h("dt", null, "Contact"), h("dd", { "data-fact": "contact-id" }, `#${contact.id}`),
       contact.location ? [h("dt", null, "Location"), h("dd", null, contact.location)] : null,
       contact.email ? [h("dt", null, "Email"), h("dd", null, contact.email)] : null,
       contact.phone ? [h("dt", null, "Phone"), h("dd", null, contact.phone)] : null,
@@ -78,5 +79,6 @@ export function renderContact(store, contact, { openCaseId }) {
         : h("button", { type: "button", class: "link-button", onclick: () => store.emit("select", { id: c.id, open: true }) },
           `#${c.id} ${c.subject}`),
       h("span", { class: "muted" }, ` · ${c.status} · ${clock(c.created_at)}`)))),
+    extra,
   );
 }
