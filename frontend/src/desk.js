@@ -31,14 +31,28 @@ const fresh = new Set(); // ids that just arrived: highlighted for a moment
 
 // ---------------------------------------------------------------- loading (the truth)
 
+// Every list answer is for the view it was asked for: one asked before the view changed,
+// or overtaken by a newer request, is dropped (a slow "all open" never replaces "Mine").
+let listTicket = 0;
+const viewKey = () => JSON.stringify(store.filter);
+
 async function loadList({ append = false } = {}) {
   const startedAt = performance.now();
+  const ticket = ++listTicket;
+  const askedFor = viewKey();
   const view = VIEWS[store.filter.view] ?? VIEWS.open;
   const page = await get(`/cases${query({
     ...view.params, queue: store.filter.queue, q: store.filter.q, limit: 100,
     cursor: append ? store.nextCursor : null,
   })}`);
-  store.replaceCases(page.items, page.next_cursor, startedAt, append);
+  if (ticket !== listTicket || viewKey() !== askedFor) return;
+  store.replaceCases(page, startedAt, append);
+}
+
+async function loadDirectory() {
+  store.applyDirectory(await get("/desk/directory"));
+  drawList();
+  drawQueues();
 }
 
 async function loadQueues() {
@@ -63,6 +77,7 @@ const quietly = (promise, doing) => promise.catch((error) => {
 });
 const refreshList = coalesce(() => quietly(loadList(), "refresh the case list"), 250, 1000);
 const refreshQueues = coalesce(() => quietly(loadQueues(), "refresh the queues"), 300, 1500);
+const refreshDirectory = coalesce(() => quietly(loadDirectory(), "refresh the names"), 200, 2000);
 const refreshCase = coalesce(() => {
   if (store.openId !== null) quietly(loadCase(store.openId), "refresh the case");
 }, 120, 500);
@@ -207,7 +222,7 @@ const composer = new Composer(store, viewing, {
 const notes = new NoteComposer(store, viewing, { onAdded: () => refreshCase() });
 Object.assign(live, {
   caseView, drawList, drawQueues, flash, notifier, openCase, presence, refreshCase,
-  refreshList, refreshQueues, viewing,
+  refreshDirectory, refreshList, refreshQueues, viewing,
 });
 composer.canned.useContext(() => ({ contact: store.contact, me: store.me, detail: store.detail }));
 
@@ -293,6 +308,11 @@ showConnection("connecting");
 drawQueues();
 caseView.renderEmpty();
 quietly(Promise.all([loadList(), loadQueues()]), "load the desk");
-const fromHash = window.location.hash.match(/^#case-(\d+)$/);
-if (fromHash) openCase(Number(fromHash[1]));
+// #case-N opens that case, at load and whenever the address changes while the desk is open.
+function followHash() {
+  const named = window.location.hash.match(/^#case-(\d+)$/);
+  if (named && Number(named[1]) !== store.openId) openCase(Number(named[1]));
+}
+window.addEventListener("hashchange", followHash);
+followHash();
 document.body.dataset.ready = "true";

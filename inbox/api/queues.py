@@ -1,4 +1,5 @@
-"""/api/v1/queues: live counts and next case; /api/v1/agents/me/presence."""
+"""/api/v1/queues: live counts and next case; /api/v1/agents/me/presence; the desk's
+directory (colleagues, channels, queues by name)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from inbox.services import unit_of_work
 from inbox.services.cases.offers import do_accept_offer, do_decline_offer, open_offers_for
 from inbox.services.cases.presence import do_set_presence
 from inbox.services.cases.queues import next_case_for, queue_stats
+from inbox.services.cases.viewing import desk_directory
 
 blp = protected_blueprint("queues", __name__, "Queues, next case and presence")
 
@@ -25,12 +27,33 @@ def get_queues() -> Any:
         return queue_stats(session, current_api_user())
 
 
+@blp.route("/desk/directory")
+@blp.response(200)
+def get_directory() -> Any:
+    """Who and what the desk names: read again when a case names a channel, queue or
+    colleague the desk did not know when it loaded."""
+    with unit_of_work(read_only=True) as session:
+        return desk_directory(session, current_api_user())
+
+
 @blp.route("/queues/<int:queue_id>/next", methods=["POST"])
 @blp.response(200, CaseOut)
 @blp.alt_response(204, description="no case in this queue that you may take now")
 def next_case(queue_id: int) -> Any:
     with unit_of_work() as session:
         case = next_case_for(session, current_api_user(), queue_id)
+    if case is None:
+        return Response(status=204)
+    return case
+
+
+@blp.route("/queues/next", methods=["POST"])
+@blp.response(200, CaseOut)
+@blp.alt_response(204, description="no case in your queues that you may take now")
+def next_case_anywhere() -> Any:
+    """The most urgent case you may take in any queue you work (priority, SLA due, age)."""
+    with unit_of_work() as session:
+        case = next_case_for(session, current_api_user(), None)
     if case is None:
         return Response(status=204)
     return case

@@ -20,11 +20,15 @@ class CaseSummary(_Payload):
     status = fields.String(required=True)
     priority = fields.Integer(required=True)
     queue_id = fields.Integer(allow_none=True, required=True)
+    channel_id = fields.Integer(allow_none=True)
+    contact_id = fields.Integer(allow_none=True)
     assignee_id = fields.Integer(allow_none=True, required=True)
     escalation_level = fields.Integer(required=True)
     version = fields.Integer(required=True)
     subject = fields.String()
     sla_due_at = fields.String(allow_none=True)
+    sla_warn_at = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
     tags = fields.List(fields.String())
 
 

@@ -7,6 +7,7 @@ event catalogue (inbox.realtime.events).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from inbox.models import Case, Message
@@ -31,18 +32,26 @@ class MessageLike(Protocol):
     def send_status(self) -> str | None: ...
 
 
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def case_payload(case: Case) -> dict[str, Any]:
-    """case.created, and the case part of case.updated."""
+    """case.created, and the case part of case.updated: all a desk's row shows."""
     return {
         "id": case.id,
         "status": case.status,
         "priority": case.priority,
         "queue_id": case.queue_id,
+        "channel_id": case.channel_id,
+        "contact_id": case.contact_id,
         "assignee_id": case.assignee_id,
         "escalation_level": case.escalation_level,
         "version": case.version,
         "subject": case.subject,
-        "sla_due_at": case.sla_due_at.isoformat() if case.sla_due_at else None,
+        "sla_due_at": _moment(case.sla_due_at),
+        "sla_warn_at": _moment(case.sla_warn_at),
+        "created_at": _moment(case.created_at),
         "tags": list(case.tags or []),
     }
 

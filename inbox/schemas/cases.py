@@ -80,13 +80,20 @@ class CaseListArgs(Schema):
     assignee = fields.String(metadata={"description": "a user id, 'me' or 'none'"})
     priority = fields.Integer(validate=validate.Range(1, 4))
     contact = fields.Integer()
-    q = fields.String(validate=validate.Length(max=200))
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "a case id (42 or #42), or text in the subject, the messages, the "
+                       "customer's name or handle (@name)"})
+    order = fields.String(validate=validate.OneOf(["urgency", "newest"]), metadata={
+        "description": "urgency (priority, SLA due, age: the queue's order, what next takes) "
+                       "or newest; by default urgency, newest for resolved and closed"})
     cursor = fields.String()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
 class CasePage(FastDumpSchema):
     items = fields.List(fields.Nested(CaseOut))
+    total = fields.Integer(metadata={"description": "cases matching, over every page"})
+    order = fields.String()
     next_cursor = fields.String(allow_none=True)
 
 

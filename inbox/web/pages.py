@@ -62,6 +62,14 @@ def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
     return response
 
 
+@blp.get("/favicon.ico")
+def favicon() -> WerkzeugResponse:
+    """Browsers ask for /favicon.ico whatever the page says: the same icon, cached a day."""
+    response = current_app.send_static_file("favicon.svg")
+    response.cache_control.max_age = 86_400
+    return response
+
+
 @blp.route("/login", methods=["GET", "POST"])
 def login() -> str | WerkzeugResponse | tuple[str, int]:
     if request.method == "GET":

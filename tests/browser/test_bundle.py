@@ -73,3 +73,10 @@ def test_without_its_bundle_the_admin_page_says_how_to_build_it(
     _signed_in(client, workspace.sam.email)
     html = client.get("/admin").get_data(as_text=True)
     assert "JavaScript is not built" in html and "npm ci &amp;&amp; npm run build" in html
+
+
+def test_the_browser_finds_a_favicon_where_it_looks(client: Any) -> None:
+    icon = client.get("/favicon.ico")  # asked for whatever the page says; no sign-in needed
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.get_data()
+    assert 'rel="icon"' in client.get("/login").get_data(as_text=True)

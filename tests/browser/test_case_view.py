@@ -71,7 +71,9 @@ def test_pending_resolve_reopen_transfer_and_release_from_the_toolbar(
     dialog = page.locator("#resolve-dialog")
     dialog.get_by_role("button", name="Resolve").click()  # a disposition is required
     expect(dialog).to_be_visible()
-    dialog.get_by_label("Disposition").fill("answered")
+    disposition = dialog.get_by_label("Disposition")
+    expect(disposition.locator("option")).to_have_count(7)  # a real choice, not an empty box
+    disposition.select_option("answered")
     dialog.get_by_role("button", name="Resolve").click()
     expect(status).to_have_text("resolved")
     expect(page.locator("#timeline")).to_contain_text("Resolved by Alice Agent: answered")

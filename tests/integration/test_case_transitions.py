@@ -144,6 +144,31 @@ def test_supervisor_force_release_is_recorded_as_forced(
     assert detail["events"][-1]["data"]["forced"] is True
 
 
+def test_supervisor_releases_a_pending_case_and_its_pause_does_not_count(
+    api_as: Any, agent_alice: Any, supervisor_sam: Any
+) -> None:
+    from datetime import timedelta
+
+    from inbox.models import utcnow
+
+    now = utcnow()
+    due = now + timedelta(hours=1)
+    case = make_case(make_queue(), status="pending", assignee_id=agent_alice.id,
+                     pending_since=now - timedelta(minutes=20), resolution_due_at=due,
+                     sla_due_at=due)
+    released = api_as(supervisor_sam).post(f"/api/v1/cases/{case.id}/release")
+    assert released.status_code == 200, released.json
+    assert (released.json["status"], released.json["assignee_id"]) == ("queued", None)
+    with unit_of_work() as session:
+        stored = session.get(Case, case.id)
+        assert stored is not None and stored.pending_since is None
+        assert stored.paused_seconds >= 20 * 60
+        assert stored.resolution_due_at is not None
+        assert stored.resolution_due_at - due >= timedelta(minutes=20)  # the pause moved it on
+    event = api_as(supervisor_sam).get(f"/api/v1/cases/{case.id}").json["events"][-1]
+    assert event["data"]["forced"] is True and event["data"]["was_pending"] is True
+
+
 def test_escalate_needs_a_reason_and_raises_the_level(api_as: Any, agent_alice: Any) -> None:
     case = make_case(make_queue(), status="assigned", assignee_id=agent_alice.id)
     client = api_as(agent_alice)
@@ -209,8 +234,8 @@ def test_case_list_shows_only_visible_cases_with_cursor_pages(
     queue = make_queue()
     ids = [make_case(queue).id for _ in range(5)]
     client = api_as(agent_alice)
-    first = client.get("/api/v1/cases?limit=2").json
+    first = client.get("/api/v1/cases?limit=2&order=newest").json
     assert [c["id"] for c in first["items"]] == sorted(ids, reverse=True)[:2]
-    second = client.get(f"/api/v1/cases?limit=2&cursor={first['next_cursor']}").json
+    second = client.get(f"/api/v1/cases?limit=2&order=newest&cursor={first['next_cursor']}").json
     assert [c["id"] for c in second["items"]] == sorted(ids, reverse=True)[2:4]
     assert client.get("/api/v1/cases?cursor=%%%").status_code == 422

@@ -112,3 +112,18 @@ def test_presence_change_is_published_to_supervisors(
     assert "supervisors" in event.rooms
     bad = api_as(agent_alice).put("/api/v1/agents/me/presence", json={"presence": "asleep"})
     assert bad.status_code == 422
+
+
+def test_at_risk_means_past_the_warning_moment_as_the_desk_paints_it(
+        api_as: Any, agent_alice: Any) -> None:
+    queue = make_queue()
+    now = utcnow()
+    # amber on the desk: its warning moment has passed, though due in two hours
+    make_case(queue, sla_due_at=now + timedelta(hours=2), sla_warn_at=now - timedelta(minutes=1))
+    # still green: due in ten minutes, but its policy warns only at five
+    make_case(queue, sla_due_at=now + timedelta(minutes=10), sla_warn_at=now + timedelta(minutes=5))
+    # paused while pending: not at risk, whatever the clock says
+    make_case(queue, status="pending", assignee_id=agent_alice.id,
+              sla_due_at=now + timedelta(minutes=3), sla_warn_at=now - timedelta(minutes=2))
+    [row] = api_as(agent_alice).get("/api/v1/queues").json
+    assert (row["at_risk"], row["breached"], row["waiting"]) == (1, 0, 2)

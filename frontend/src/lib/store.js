@@ -4,22 +4,24 @@
 
 export const OPEN_STATUSES = new Set(["new", "queued", "assigned", "pending"]);
 
+// Each view: its label, the list request's filters, the same test for live cases, and
+// the word its count goes with ("150 open"; a queue's badge counts "waiting" cases).
 export const VIEWS = {
-  open: { label: "Open in my queues", params: { status: "open" }, test: (c) => OPEN_STATUSES.has(c.status) },
-  mine: { label: "Mine", params: { status: "open", assignee: "me" }, test: (c, me) => OPEN_STATUSES.has(c.status) && c.assignee_id === me.id },
-  waiting: { label: "Waiting (unclaimed)", params: { status: "queued" }, test: (c) => c.status === "queued" },
-  resolved: { label: "Resolved", params: { status: "resolved" }, test: (c) => c.status === "resolved" },
+  open: { label: "Open in my queues", counted: "open", params: { status: "open" }, test: (c) => OPEN_STATUSES.has(c.status) },
+  mine: { label: "Mine", counted: "mine", params: { status: "open", assignee: "me" }, test: (c, me) => OPEN_STATUSES.has(c.status) && c.assignee_id === me.id },
+  waiting: { label: "Waiting (unclaimed)", counted: "waiting", params: { status: "queued" }, test: (c) => c.status === "queued" },
+  resolved: { label: "Resolved", counted: "resolved", params: { status: "resolved", order: "newest" }, test: (c) => c.status === "resolved" },
 };
 
 export class Store extends EventTarget {
   constructor(bootstrap) {
     super();
     this.me = bootstrap.me;
-    this.users = new Map(bootstrap.users.map((u) => [u.id, u]));
-    this.channels = new Map(bootstrap.channels.map((c) => [c.id, c]));
-    this.queues = new Map(bootstrap.queues.map((q) => [q.id, { ...q }]));
+    this.queues = new Map();
+    this.applyDirectory(bootstrap);
     this.cases = new Map();
     this.nextCursor = null;
+    this.total = 0; // cases in the view over every page, as the API counted them (kept live)
     this.filter = { view: "open", queue: null, q: "" };
     this.selectedId = null; // highlighted in the list (j/k)
     this.openId = null; // shown in the case view
@@ -28,6 +30,13 @@ export class Store extends EventTarget {
     this.viewers = new Map(); // user id -> {name, state} of others in the open case
     this.connection = "connecting";
     this.unread = new Set();
+  }
+
+  /** Colleagues, channels and queues by name (at load, and again when one is new). */
+  applyDirectory(directory) {
+    this.users = new Map(directory.users.map((u) => [u.id, u]));
+    this.channels = new Map(directory.channels.map((c) => [c.id, c]));
+    for (const q of directory.queues) this.queues.set(q.id, { ...this.queues.get(q.id), ...q });
   }
 
   on(name, handler) {
@@ -72,13 +81,15 @@ export class Store extends EventTarget {
     const keep = this.matchesFilter(merged);
     if (keep) this.cases.set(data.id, merged);
     else this.cases.delete(data.id);
+    if (keep && !existing) this.total += 1;
+    else if (!keep && existing) this.total = Math.max(0, this.total - 1);
     if (this.detail && this.detail.id === data.id) Object.assign(this.detail, data);
     this.emit("cases", { id: data.id, added: keep && !existing, removed: !keep && Boolean(existing) });
     return keep || Boolean(existing);
   }
 
   /** A fresh list from the API; events that arrived after `startedAt` are kept. */
-  replaceCases(items, nextCursor, startedAt, append = false) {
+  replaceCases({ items, next_cursor: nextCursor, total }, startedAt, append = false) {
     const fresh = new Map(append ? this.cases : []);
     for (const item of items) fresh.set(item.id, item);
     for (const [id, local] of this.cases) {
@@ -87,12 +98,14 @@ export class Store extends EventTarget {
       if (fetched && local.version > fetched.version) fresh.set(id, local);
       else if (!fetched && newerLocally && this.matchesFilter(local)) fresh.set(id, local);
     }
+    this.total = Math.max(total ?? 0, fresh.size);
     this.cases = fresh;
     this.nextCursor = nextCursor;
     this.emit("cases", { replaced: true });
   }
 
-  /** Queue order: priority, then SLA due time (none last), then age. */
+  /** The server's order, for rows that arrive live: queue order (priority, then SLA due
+   * time, none last, then age), or newest first for cases already done. */
   sortedCases() {
     const list = [...this.cases.values()];
     if (this.filter.view === "resolved") return list.sort((a, b) => b.id - a.id);

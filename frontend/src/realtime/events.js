@@ -31,6 +31,7 @@ export function eventHandler(store, live) {
     // new to this desk, whichever comes first.
     const before = store.cases.get(payload.id) ?? (store.detail?.id === payload.id ? store.detail : null);
     store.upsertCase(payload);
+    if (payload.channel_id && !store.channel(payload.channel_id)) live.refreshDirectory(); // a channel made since load
     if (!before && store.cases.has(payload.id)) {
       live.flash(payload.id);
       live.refreshList(); // fills in what the event leaves out (channel, times)

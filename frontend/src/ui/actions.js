@@ -88,25 +88,21 @@ export class Actions {
     return updated;
   }
 
-  /** The best case I may take: from the queue in view, else from each of my queues. */
+  /** The case the server says is next for me: the most urgent I may take in the queue in
+   * view, or across all my queues (merged by queue order, not by their counts). */
   async next() {
-    const queues = this.store.filter.queue !== null
-      ? [this.store.filter.queue]
-      : [...this.store.queues.values()].filter((q) => q.mine)
-        .sort((a, b) => (b.stats?.waiting ?? 0) - (a.stats?.waiting ?? 0)).map((q) => q.id);
-    for (const queueId of queues) {
-      try {
-        const c = await post(`/queues/${queueId}/next`);
-        if (c) {
-          this.store.upsertCase(c);
-          this.open(c.id);
-          toast(`Next case: #${c.id} is yours.`);
-          return c;
-        }
-      } catch (error) {
-        errorToast(error, "take the next case");
-        return null;
+    const queueId = this.store.filter.queue;
+    try {
+      const c = await post(queueId !== null ? `/queues/${queueId}/next` : "/queues/next");
+      if (c) {
+        this.store.upsertCase(c);
+        this.open(c.id);
+        toast(`Next case: #${c.id} is yours.`);
+        return c;
       }
+    } catch (error) {
+      errorToast(error, "take the next case");
+      return null;
     }
     const presence = this.store.me.presence;
     toast(presence === "online" || presence === "on_call"

@@ -3,6 +3,7 @@
 
 import { kindInfo } from "../lib/channels.js";
 import { byId, clear, h } from "../lib/dom.js";
+import { VIEWS } from "../lib/store.js";
 import { slaState } from "./sla.js";
 
 export function holderText(store, c) {
@@ -43,9 +44,14 @@ export function renderCaseList(store, fresh = new Set()) {
   clear(list);
   const cases = store.sortedCases();
   for (const c of cases) list.append(row(store, c, fresh.has(c.id)));
-  byId("case-count").textContent = `${cases.length}${store.nextCursor ? "+" : ""}`;
+  const counted = (VIEWS[store.filter.view] ?? VIEWS.open).counted;
+  const count = byId("case-count");
+  count.textContent = `${store.total} ${counted}`;
+  count.title = `${store.total} cases in this view; ${cases.length} shown`;
   byId("case-list-empty").hidden = cases.length > 0;
-  byId("load-more").hidden = !store.nextCursor;
+  const more = byId("load-more");
+  more.hidden = !store.nextCursor;
+  more.textContent = `Load more (${cases.length} of ${store.total} shown)`;
   if (focusedId) byId(`case-row-${focusedId}`)?.focus();
 }
 

@@ -31,7 +31,7 @@ export function allowed(store, c) {
   const open = OPEN_STATUSES.has(c.status);
   return {
     claim: c.status === "queued" && free,
-    release: c.status === "assigned" && !free && may,
+    release: (c.status === "assigned" || c.status === "pending") && !free && may,
     pending: c.status === "assigned" && may,
     resolve: ["queued", "assigned", "pending"].includes(c.status) && may,
     reopen: c.status === "resolved",

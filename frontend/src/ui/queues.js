@@ -11,7 +11,7 @@ export function renderQueues(store, { onSelect }) {
     const selected = store.filter.queue === id;
     const counts = stats
       ? h("span", { class: "queue__counts" },
-        h("span", { class: "count", "data-count": "waiting", title: "waiting" }, String(stats.waiting)),
+        h("span", { class: "count", "data-count": "waiting", title: "waiting: unclaimed cases" }, `${stats.waiting} waiting`),
         stats.at_risk ? h("span", { class: "count count--warning", title: "at risk" }, `${stats.at_risk} at risk`) : null,
         stats.breached ? h("span", { class: "count count--breach", title: "breached" }, `${stats.breached} breached`) : null)
       : null;
@@ -24,8 +24,8 @@ export function renderQueues(store, { onSelect }) {
     }, h("span", { class: "queue__name" }, name), counts));
   };
   const mine = [...store.queues.values()].filter((q) => q.mine);
-  const total = mine.reduce((sum, q) => sum + (q.stats?.waiting ?? 0), 0);
-  list.append(choice(null, "All my queues", { waiting: total, at_risk: 0, breached: 0 }));
+  const sum = (field) => mine.reduce((total, q) => total + (q.stats?.[field] ?? 0), 0);
+  list.append(choice(null, "All my queues", { waiting: sum("waiting"), at_risk: sum("at_risk"), breached: sum("breached") }));
   for (const queue of mine) list.append(choice(queue.id, queue.name, queue.stats));
 }
 

@@ -4,16 +4,12 @@
 import { OPEN_STATUSES } from "../lib/store.js";
 import { duration, parse } from "../lib/time.js";
 
-const AT_RISK_MS = 15 * 60 * 1000; // the queue view's "at risk" window, when no moment is known
-const DEFAULT_WARN_RATIO = 0.75; // the SLA policies' default warning share
+const AT_RISK_MS = 15 * 60 * 1000; // amber this long before due when no warning moment is known
 
-/** When the nearest target turns amber: the server's moment if given, else estimated. */
+/** When the nearest target turns amber: the server's moment, as the queues' "at risk" count
+ * uses it (inbox/services/cases/queues.py). */
 function warnMoment(c, due) {
-  const known = parse(c.sla_warn_at);
-  if (known !== null) return known;
-  const start = parse(c.first_responded_at ? c.last_message_at ?? c.created_at : c.created_at);
-  if (start === null || start >= due) return due - AT_RISK_MS;
-  return start + (due - start) * DEFAULT_WARN_RATIO;
+  return parse(c.sla_warn_at) ?? due - AT_RISK_MS;
 }
 
 /** {state: none|paused|ok|warning|breach, label} for the case's nearest SLA target. */

@@ -1,30 +1,64 @@
-"""Reading cases for the API and the desk: lists with filters, one case in full."""
+"""Reading cases for the API and the desk: lists with filters in urgency or newest order,
+one case in full."""
 
 from __future__ import annotations
 
 import base64
+import binascii
+import json
+import re
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from inbox.models import Case, CaseEvent, Contact, Message, User
+from inbox.models import Case, CaseEvent, Contact, ContactIdentity, Message, User
 from inbox.services.access import access_case, visible_queue_ids
+from inbox.services.cases.queues import QUEUE_ORDER
 from inbox.services.errors import ValidationFailed
 
+# Two orders. Urgency is the queue's own order (priority, then SLA due, none last, then
+# age), the order `next` takes cases in, so the desk's first row is what `n` would take.
+# Newest is for looking back (resolved and closed cases).
+ORDERS = ("urgency", "newest")
+SEARCH_ID = re.compile(r"^#?(\d{1,18})$")
 
-def encode_cursor(case_id: int) -> str:
-    return base64.urlsafe_b64encode(f"c{case_id}".encode()).decode().rstrip("=")
+
+def encode_cursor(row: dict[str, Any], order: str) -> str:
+    """Where the next page starts: the last row's sort key, opaque to the caller."""
+    if order == "newest":
+        key: list[Any] = ["n", row["id"]]
+    else:
+        due = row["sla_due_at"]
+        key = ["u", row["priority"], due.isoformat() if due is not None else None, row["id"]]
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()
+                                    ).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def _cursor_condition(cursor: str, order: str) -> ColumnElement[bool]:
+    """Rows after the cursor's row in `order` (a keyset: no OFFSET, stable under inserts)."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not raw.startswith("c"):
-            raise ValueError(raw)
-        return int(raw[1:])
-    except ValueError:
-        raise ValidationFailed("the cursor is not valid", fields={"cursor": "not a cursor"})
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if order == "newest":
+            tag, last_id = key
+            if tag != "n":
+                raise ValueError(tag)
+            return Case.id < int(last_id)
+        tag, priority, due_text, last_id = key
+        if tag != "u":
+            raise ValueError(tag)
+        priority, last_id = int(priority), int(last_id)
+        due = datetime.fromisoformat(due_text) if due_text is not None else None
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed("the cursor is not valid for this order",
+                               fields={"cursor": "not a cursor of this list"})
+    if due is None:  # past every case with a due time at this priority
+        same_priority = and_(Case.sla_due_at.is_(None), Case.id > last_id)
+    else:
+        same_priority = or_(Case.sla_due_at > due, Case.sla_due_at.is_(None),
+                            and_(Case.sla_due_at == due, Case.id > last_id))
+    return or_(Case.priority > priority, and_(Case.priority == priority, same_priority))
 
 
 # What a list shows of each case: the summary, not the routing and SLA bookkeeping.
@@ -38,48 +72,77 @@ LISTED_COLUMNS = tuple(Case.__table__.c[name] for name in (
 _LISTED_KEYS = tuple(column.key for column in LISTED_COLUMNS)
 
 
-def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[str, Any]:
-    """Newest first, cursor-paginated, only what `user` may see. The items are plain
-    dicts of LISTED_COLUMNS, not ORM objects: a page is read, never changed, and 50 ORM
-    objects cost more to build than the rest of the request."""
-    limit = int(filters.get("limit", 50))
-    stmt = select(*LISTED_COLUMNS)
+def _search(text: str) -> ColumnElement[bool]:
+    """A case whose id (#42), subject, messages, or customer's name or handle match."""
+    pattern = f"%{text}%"
+    handle = f"%{text.lstrip('@')}%"
+    matches: list[ColumnElement[bool]] = [
+        Case.subject.ilike(pattern),
+        Case.id.in_(select(Message.case_id).where(Message.text.ilike(pattern))),
+        Case.contact_id.in_(select(Contact.id).where(Contact.display_name.ilike(pattern))),
+        Case.contact_id.in_(select(ContactIdentity.contact_id).where(
+            or_(ContactIdentity.handle.ilike(handle), ContactIdentity.external_id == text))),
+    ]
+    if (number := SEARCH_ID.match(text.strip())) is not None:
+        matches.append(Case.id == int(number.group(1)))
+    return or_(*matches)
+
+
+def _conditions(session: Session, user: User, filters: dict[str, Any]
+                ) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if not user.is_supervisor:
         queues = visible_queue_ids(session, user)
-        stmt = stmt.where(or_(Case.queue_id.in_(queues), Case.assignee_id == user.id))
+        conditions.append(or_(Case.queue_id.in_(queues), Case.assignee_id == user.id))
     status = filters.get("status")
     if status == "open":
-        stmt = stmt.where(Case.status.in_(("new", "queued", "assigned", "pending")))
+        conditions.append(Case.status.in_(("new", "queued", "assigned", "pending")))
     elif status:
-        stmt = stmt.where(Case.status == status)
-    if "queue" in filters:
-        stmt = stmt.where(Case.queue_id == filters["queue"])
-    if "channel" in filters:
-        stmt = stmt.where(Case.channel_id == filters["channel"])
-    if "priority" in filters:
-        stmt = stmt.where(Case.priority == filters["priority"])
-    if "contact" in filters:
-        stmt = stmt.where(Case.contact_id == filters["contact"])
+        conditions.append(Case.status == status)
+    for name, column in (("queue", Case.queue_id), ("channel", Case.channel_id),
+                         ("priority", Case.priority), ("contact", Case.contact_id)):
+        if name in filters:
+            conditions.append(column == filters[name])
     assignee = filters.get("assignee")
     if assignee == "me":
-        stmt = stmt.where(Case.assignee_id == user.id)
+        conditions.append(Case.assignee_id == user.id)
     elif assignee == "none":
-        stmt = stmt.where(Case.assignee_id.is_(None))
+        conditions.append(Case.assignee_id.is_(None))
     elif assignee:
         if not assignee.isdigit():
             raise ValidationFailed("assignee is a user id, 'me' or 'none'",
                                    fields={"assignee": "not a user id"})
-        stmt = stmt.where(Case.assignee_id == int(assignee))
+        conditions.append(Case.assignee_id == int(assignee))
     if filters.get("q"):
-        pattern = f"%{filters['q']}%"
-        matching = select(Message.case_id).where(Message.text.ilike(pattern))
-        stmt = stmt.where(or_(Case.subject.ilike(pattern), Case.id.in_(matching)))
+        conditions.append(_search(filters["q"]))
+    return conditions
+
+
+def list_order(filters: dict[str, Any]) -> str:
+    """The order asked for; by default urgency, except for cases already done."""
+    if filters.get("order"):
+        return str(filters["order"])
+    return "newest" if filters.get("status") in ("resolved", "closed") else "urgency"
+
+
+def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[str, Any]:
+    """One page of the cases `user` may see, in urgency or newest order, with the total
+    that match. The items are plain dicts of LISTED_COLUMNS, not ORM objects: a page is
+    read, never changed, and 50 ORM objects cost more to build than the rest of the
+    request."""
+    limit = int(filters.get("limit", 50))
+    order = list_order(filters)
+    conditions = _conditions(session, user, filters)
+    page = select(*LISTED_COLUMNS).where(*conditions)
     if filters.get("cursor"):
-        stmt = stmt.where(Case.id < decode_cursor(filters["cursor"]))
-    rows = session.execute(stmt.order_by(Case.id.desc()).limit(limit + 1)).all()
+        page = page.where(_cursor_condition(filters["cursor"], order))
+    ordering = QUEUE_ORDER if order == "urgency" else (Case.id.desc(),)
+    rows = session.execute(page.order_by(*ordering).limit(limit + 1)).all()
     more = len(rows) > limit
     items = [dict(zip(_LISTED_KEYS, row, strict=True)) for row in rows[:limit]]
-    return {"items": items, "next_cursor": encode_cursor(items[-1]["id"]) if more else None}
+    total = session.scalar(select(func.count(Case.id)).where(*conditions))
+    return {"items": items, "total": int(total or 0), "order": order,
+            "next_cursor": encode_cursor(items[-1], order) if more else None}
 
 
 def contact_card(contact: Contact | None) -> dict[str, Any] | None:

@@ -56,15 +56,22 @@ def can_take(agent: User, required_skills: list[str], channel_kind: str,
     return free_capacity(agent, load, channel_kind) > 0
 
 
-def next_case_for(session: Session, agent: User, queue_id: int) -> Case | None:
-    """Claim the best case in the queue this agent is eligible for, or None."""
-    access_queue(session, agent, queue_id)
+def next_case_for(session: Session, agent: User, queue_id: int | None) -> Case | None:
+    """Claim the best case this agent is eligible for — in the queue, or with None in all
+    the queues they work, merged by queue order — or None."""
+    if queue_id is not None:
+        access_queue(session, agent, queue_id)
+        queue_ids = [queue_id]
+    else:
+        queue_ids = sorted(visible_queue_ids(session, agent))
+    if not queue_ids:
+        return None
     load = agent_load(session, agent.id)
     # Light rows first (id, skills, kind); only the chosen case is loaded as an object.
     stmt = (
         select(Case.id, Case.required_skills, Channel.kind)
         .join(Channel, Channel.id == Case.channel_id, isouter=True)
-        .where(Case.queue_id == queue_id, Case.status == "queued",
+        .where(Case.queue_id.in_(queue_ids), Case.status == "queued",
                # a case offered to someone else (push mode) is theirs until the offer ends
                ~exists().where(CaseOffer.case_id == Case.id, CaseOffer.state == "open",
                                CaseOffer.agent_id != agent.id))
@@ -103,10 +110,14 @@ def queue_stats(session: Session, user: User) -> list[dict[str, Any]]:
             open_case, or_(Case.sla_breached_at.is_not(None), Case.sla_due_at < now)
         ).group_by(Case.queue_id)
     ).all())
+    # At risk is what the desk paints amber: past the policy's warning moment (or within
+    # AT_RISK_WITHIN of due when none is known), not yet breached, and not paused.
     at_risk = dict(session.execute(
         select(Case.queue_id, func.count(Case.id)).where(
-            open_case, Case.sla_breached_at.is_(None), Case.sla_due_at >= now,
-            or_(Case.sla_warned_at.is_not(None), Case.sla_due_at < now + AT_RISK_WITHIN),
+            open_case, Case.status != "pending", Case.sla_breached_at.is_(None),
+            Case.sla_due_at >= now,
+            or_(Case.sla_warned_at.is_not(None), Case.sla_warn_at <= now,
+                and_(Case.sla_warn_at.is_(None), Case.sla_due_at < now + AT_RISK_WITHIN)),
         ).group_by(Case.queue_id)
     ).all())
     online = session.scalars(select(User).where(User.presence.in_(("online", "on_call")),

@@ -28,7 +28,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "enqueue": (frozenset({"new"}), "queued"),
     "claim": (frozenset({"queued"}), "assigned"),
     "assign": (frozenset({"new", "queued", "assigned", "pending"}), "assigned"),
-    "release": (frozenset({"assigned"}), "queued"),
+    "release": (frozenset({"assigned", "pending"}), "queued"),
     "transfer": (frozenset({"new", "queued", "assigned", "pending"}), "queued"),
     "set_pending": (frozenset({"assigned"}), "pending"),
     "customer_replied": (frozenset({"pending"}), "assigned"),
@@ -179,14 +179,26 @@ def do_assign(session: Session, case: Case, agent: User, *, by: User) -> CaseEve
     )
 
 
+def _end_pause(case: Case, at: datetime) -> dict[str, Any]:
+    """Waiting on the customer is over: the running clocks move on by the pause, whose
+    time is kept (it does not count against the SLA). The changes for the transition."""
+    paused = at - case.pending_since if case.pending_since is not None else None
+    if paused is not None and paused.total_seconds() > 0:
+        sla.shift_for_pause(case, paused)
+    seconds = max(int(paused.total_seconds()), 0) if paused is not None else 0
+    return {"paused_seconds": case.paused_seconds + seconds, "pending_since": None}
+
+
 def do_release(session: Session, case: Case, user: User) -> CaseEvent:
+    """Back to the queue; a holder or a supervisor (forced), also while pending."""
     check_holder_or_supervisor(case, user, "release")
     previous = case.assignee_id
     forced = previous != user.id
+    pause = _end_pause(case, utcnow()) if case.status == "pending" else {}
     return transition(
         session, case, "release", actor=user, assignee_id=None,
-        data={"forced": forced, "from_agent_id": previous},
-        also_notify=[agent_room(previous) if previous else None],
+        data={"forced": forced, "from_agent_id": previous, "was_pending": bool(pause)},
+        also_notify=[agent_room(previous) if previous else None], **pause,
     )
 
 
@@ -226,12 +238,10 @@ def do_set_pending(session: Session, case: Case, user: User) -> CaseEvent:
 
 def do_customer_replied(session: Session, case: Case, at: datetime) -> CaseEvent:
     """Waiting on the customer is over: the paused time stops counting against the SLA."""
-    paused = int((at - case.pending_since).total_seconds()) if case.pending_since else 0
-    return transition(
-        session, case, "customer_replied",
-        paused_seconds=case.paused_seconds + max(paused, 0), pending_since=None,
-        data={"paused_seconds": max(paused, 0)},
-    )
+    before = case.paused_seconds
+    pause = _end_pause(case, at)
+    return transition(session, case, "customer_replied", **pause,
+                      data={"paused_seconds": pause["paused_seconds"] - before})
 
 
 def do_resolve(session: Session, case: Case, user: User | None, disposition: str) -> CaseEvent:

@@ -264,8 +264,6 @@ def _apply(session: Session, arrival: Arrival) -> None:
         case_states.do_reopen(session, case, None, "the customer wrote again")
     else:
         if case.status == "pending":
-            if case.pending_since is not None and msg.sent_at > case.pending_since:
-                sla.shift_for_pause(case, msg.sent_at - case.pending_since)
             case_states.do_customer_replied(session, case, msg.sent_at)
         sla.customer_message_arrived(session, case, msg.sent_at)
     if case.last_message_at is None or msg.sent_at > case.last_message_at:

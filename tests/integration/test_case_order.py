@@ -1,0 +1,105 @@
+"""The most urgent work first: the case list and `next` follow the queue's order (priority,
+then SLA due, none last, then age) with keyset pages and a total, whatever the volume;
+search finds a case by #id, text, the customer's name or handle."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from inbox.models import Contact, ContactIdentity, utcnow
+from inbox.services import unit_of_work
+from tests.factories import make_case, make_queue
+
+
+def urgency_key(case: dict[str, Any]) -> tuple[int, int, str, int]:
+    due = case["sla_due_at"]
+    return (case["priority"], due is None, due or "", case["id"])
+
+
+def every_page(client: Any, url: str, limit: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    items, pages, cursor = [], [], None
+    while True:
+        page = client.get(url + f"&limit={limit}" + (f"&cursor={cursor}" if cursor else "")).json
+        pages.append(page)
+        items.extend(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items, pages
+
+
+def test_the_oldest_p1_among_150_open_cases_comes_first_and_pages_keep_queue_order(
+        api_as: Any, agent_alice: Any) -> None:
+    queue = make_queue()
+    now = utcnow()
+    urgent = make_case(queue, priority=1, sla_due_at=now + timedelta(minutes=5))
+    shuffle = random.Random(42)
+    for n in range(149):
+        due = None if n % 7 == 0 else now + timedelta(minutes=shuffle.randrange(10, 600))
+        if n % 11 == 0 and due is not None:
+            due = now + timedelta(minutes=30)  # ties on the due time: the id decides
+        make_case(queue, priority=shuffle.choice((1, 2, 3, 4)) if n % 5 else 2,
+                  sla_due_at=due)
+    client = api_as(agent_alice)
+    first = client.get("/api/v1/cases?status=open&limit=50").json
+    assert first["items"][0]["id"] == urgent.id
+    assert (first["total"], first["order"]) == (150, "urgency")
+    items, pages = every_page(client, "/api/v1/cases?status=open", limit=40)
+    assert len(pages) == 4 and all(page["total"] == 150 for page in pages)
+    assert [c["id"] for c in items] == [c["id"] for c in sorted(items, key=urgency_key)]
+    assert len({c["id"] for c in items}) == 150  # no case twice, none missed
+
+
+def test_next_from_all_my_queues_takes_the_p1_not_the_busiest_queue(
+        api_as: Any, agent_alice: Any) -> None:
+    busy, priority = make_queue("Social care"), make_queue("Priority social")
+    for _ in range(5):
+        make_case(busy, priority=2)
+    p1 = make_case(priority, priority=1, sla_due_at=utcnow() + timedelta(minutes=3))
+    client = api_as(agent_alice)
+    client.put("/api/v1/agents/me/presence", json={"presence": "online"})
+    [listed_first] = client.get("/api/v1/cases?status=queued&limit=1").json["items"]
+    taken = client.post("/api/v1/queues/next")
+    assert taken.status_code == 200, taken.json
+    assert taken.json["id"] == p1.id == listed_first["id"]
+    assert taken.json["assignee_id"] == agent_alice.id
+
+
+def test_newest_order_and_cursors_of_one_order_refused_by_the_other(
+        api_as: Any, agent_alice: Any) -> None:
+    queue = make_queue()
+    ids = [make_case(queue).id for _ in range(5)]
+    client = api_as(agent_alice)
+    resolved_default = client.get("/api/v1/cases?status=resolved").json
+    assert resolved_default["order"] == "newest"
+    newest = client.get("/api/v1/cases?order=newest&limit=2").json
+    assert [c["id"] for c in newest["items"]] == sorted(ids, reverse=True)[:2]
+    refused = client.get(f"/api/v1/cases?order=urgency&cursor={newest['next_cursor']}")
+    assert refused.status_code == 422 and "cursor" in refused.json["error"]["fields"]
+    assert client.get("/api/v1/cases?order=sideways").status_code == 422
+
+
+def test_search_finds_a_case_by_id_handle_name_and_text(api_as: Any, agent_alice: Any) -> None:
+    queue = make_queue()
+    with unit_of_work() as session:
+        rita = Contact(display_name="Rita Gómez")
+        session.add(rita)
+        session.flush()
+        session.add(ContactIdentity(contact_id=rita.id, kind="x", external_id="23456789",
+                                    handle="ritag"))
+        rita_id = rita.id
+    ritas = make_case(queue, contact_id=rita_id, subject="Outage in Madrid")
+    other = make_case(queue, subject="Invoice question")
+    client = api_as(agent_alice)
+
+    def found(q: str) -> list[int]:
+        return [c["id"] for c in client.get("/api/v1/cases", query_string={"q": q}).json["items"]]
+
+    assert found("@ritag") == [ritas.id]
+    assert found("ritag") == [ritas.id]
+    assert found("Gómez") == [ritas.id]
+    assert found(f"#{other.id}") == [other.id]
+    assert found(str(other.id)) == [other.id]
+    assert found("invoice") == [other.id]
+    assert found("nobody-at-all") == []
