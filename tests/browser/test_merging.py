@@ -97,3 +97,31 @@ def test_a_merged_case_says_where_it_went(open_desk: Any, server: Any, workspace
     notice.get_by_role("button", name=f"Open #{second.id}").click()
     expect(sam.page.locator("#case-view")).to_have_attribute("data-case-id", str(second.id))
     expect(sam.page.locator("#contact-panel #merge-contact")).to_be_visible()
+
+
+def test_a_supervisor_merges_two_contacts_from_the_contact_panel(
+    open_desk: Any, server: Any, workspace: Any,
+) -> None:
+    post_x_mention(server.url, "1874500000000000721", "@AcmeSupport my router blinks red",
+                   handle="rita_alt", name="@rita_alt", user_id="34567890")
+    alt = wait_for(case_whose_subject_has("router blinks red"), what="the second account's case")
+    post_x_mention(server.url, "1874500000000000722", "@AcmeSupport any news on the router?")
+    main = wait_for(case_whose_subject_has("news on the router"), what="Rita's case")
+    assert alt.contact_id != main.contact_id
+    sam = open_desk(workspace.sam)
+    sam.open(alt.id)
+    panel = sam.page.locator("#contact-panel")
+    expect(panel.locator("[data-fact=contact-id]")).to_have_text(f"#{alt.contact_id}")
+    panel.get_by_role("button", name="Merge contact…").click()
+    dialog = sam.page.locator("#merge-contact-dialog")
+    dialog.get_by_label("Into contact number").fill(str(main.contact_id))
+    dialog.get_by_role("button", name="Merge contacts").click()
+    expect(sam.page.locator(".toast", has_text=f"merged into #{main.contact_id}")).to_be_visible()
+    expect(panel.get_by_role("heading", level=2)).to_contain_text("Rita Gómez")
+    expect(panel.locator(".identities")).to_contain_text("@rita_alt")
+    expect(panel.locator(".identities")).to_contain_text("@ritag")
+    expect(panel.locator(".earlier-cases")).to_contain_text(f"#{main.id}")
+    # The two cases are now one customer's: the merge dialog offers the other one.
+    sam.page.keyboard.press("m")
+    expect(sam.page.locator("#merge-dialog").get_by_role("radio", name=f"#{main.id}")
+           ).to_be_visible()

@@ -6,7 +6,9 @@ what only the source knew (an email, a phone, a location, a real name over an @h
 counts take the larger, tags the union. Each moved case records a contact_merged event,
 the merge itself an admin change (contact.merge); the source contact is removed. There
 is no undo: the record says what moved, and identities can be told apart again only by
-hand. See docs/desk.md.
+hand. An ingestion batch that resolved the source a moment before (its own short
+transaction on PostgreSQL) fails on the removed contact and is retried, then finding
+the identity on the target. See docs/cases.md.
 """
 
 from __future__ import annotations
