@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from inbox.models import Case, CaseEvent, Channel, Message, utcnow
 from inbox.services import unit_of_work
@@ -95,6 +95,29 @@ def test_a_resolved_case_is_not_joined(client: Any, reviews: Any) -> None:
     post_generic(client, reviews.id, item("r-2", "And the app crashes"))
     drain()
     assert counts()[1] == 2
+
+
+def test_the_rule_costs_one_read_per_batch_not_per_message(
+    runtime: Any, client: Any, reviews: Any,
+) -> None:
+    _join_within(reviews.id, 4)
+    for index in range(6):
+        payload = item(f"r-{index}", "Where is my parcel?")
+        payload["author"] = {"id": f"u-{index % 3}", "name": f"Customer {index % 3}"}
+        post_generic(client, reviews.id, payload)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(runtime.db.engine, "before_cursor_execute", seen)
+    try:
+        drain()
+    finally:
+        event.remove(runtime.db.engine, "before_cursor_execute", seen)
+    assert counts()[:2] == (6, 3)  # three customers, two conversations each: three cases
+    joins = [s for s in statements if "cases.last_message_at >=" in s]
+    assert len(joins) == 1, joins
 
 
 @pytest.mark.parametrize("value", [-1, 721, "4", 2.5, True])
