@@ -205,6 +205,20 @@ def test_undo_after_the_window_is_refused(
     assert _message_case(pair.source_message) == pair.target.id
 
 
+def test_undo_once_the_target_is_no_longer_open_is_refused(
+    api_as: Any, agent_alice: Any, supervisor_sam: Any,
+) -> None:
+    pair = Pair(agent_alice)
+    api_as(agent_alice).post(f"/api/v1/cases/{pair.source.id}/merge",
+                             json={"into_case_id": pair.target.id})
+    api_as(supervisor_sam).post(f"/api/v1/cases/{pair.target.id}/resolve",
+                                json={"disposition": "answered"})
+    response = api_as(agent_alice).post(f"/api/v1/cases/{pair.source.id}/unmerge")
+    assert response.status_code == 409
+    assert response.json["error"]["current_status"] == "resolved"
+    assert _case(pair.source.id).status == "resolved"
+
+
 def test_merging_cases_of_different_customers_is_422_naming_the_contact(
     api_as: Any, agent_alice: Any,
 ) -> None:

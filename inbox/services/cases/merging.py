@@ -107,9 +107,9 @@ def check_merge(session: Session, user: User, source_id: int, into_case_id: int
 
 def _combine_clocks(source: Case, target: Case) -> None:
     """One SLA clock on the target: the earliest due time of each running target."""
-    nearest = min((c for c in (source, target) if c.sla_due_at is not None),
-                  key=lambda c: c.sla_due_at, default=None)  # type: ignore[arg-type,return-value]
-    if nearest is source:  # the source's clock is nearer: its warning state comes along
+    if source.sla_due_at is not None and (target.sla_due_at is None
+                                          or source.sla_due_at < target.sla_due_at):
+        # The source's clock is the nearer one: its warning state comes along.
         target.sla_warn_at, target.sla_warned_at = source.sla_warn_at, source.sla_warned_at
         target.sla_breached_at = source.sla_breached_at
     if target.first_responded_at is not None and source.first_responded_at is None:
@@ -205,6 +205,11 @@ def unmerge(session: Session, user: User, source_id: int) -> Case:
     if utcnow() - merged_into.created_at > window:
         raise UndoExpired(f"a merge can be undone for {int(window.total_seconds() // 60)} "
                           "minutes; this one is older", merged_at=merged_into.created_at)
+    if target.status not in states.OPEN:
+        # Its work may have moved on (merged again, resolved): reopen it first.
+        raise IllegalTransition(f"case {target.id} is {target.status} now: the merge into it "
+                                "cannot be undone", case_id=target.id,
+                                current_status=target.status)
     if merged_into.actor_id != user.id:
         _check_may_change(target, user)
     data = merged_into.data
