@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when an app is made: `inbox web` patches the standard
@@ -19,8 +20,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     from inbox import runtime
     from inbox.api import auth, errors
-    from inbox.api.base import API_PREFIX
+    from inbox.api.base import API_PREFIX, DatabaseId
     from inbox.realtime import socket
+    from inbox.web import signin_limits
 
     rt = runtime.start(overrides)
     app = Flask(
@@ -29,6 +31,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         template_folder=str(FRONTEND / "templates"),
         static_folder=str(FRONTEND / "static"),
     )
+    # Ids in URLs fit the database's integer columns: a larger one is simply not found
+    # (PostgreSQL would refuse to compare it), never a 500.
+    app.url_map.converters["int"] = DatabaseId
     app.config.update(
         SECRET_KEY=rt.settings.secret_key,
         MAX_CONTENT_LENGTH=rt.settings.max_webhook_bytes,
@@ -36,6 +41,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=rt.settings.production,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=rt.settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),
         API_TITLE="Social inbox API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -44,11 +52,27 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         INBOX_SETTINGS=rt.settings,
     )
     auth.init_app(app)
+    signin_limits.init_app(app, rt.redis_url)
     api = Api(app)
+    _declare_security(api)
     _register_blueprints(app, api, API_PREFIX)
     errors.register(app)  # after flask-smorest, whose own handler this replaces
     socket.init_app(app, rt.redis_url)
     return app
+
+
+def _declare_security(api: Api) -> None:
+    """How API callers prove who they are; each operation names which it accepts
+    (inbox.api.authorization)."""
+    api.spec.components.security_scheme(
+        "bearerToken", {"type": "http", "scheme": "bearer",
+                        "description": "an API token (inbox tokens, or the admin page)"})
+    api.spec.components.security_scheme(
+        "sessionCookie", {"type": "apiKey", "in": "cookie", "name": "session",
+                          "description": "the desk's signed-in session"})
+    api.spec.components.security_scheme(
+        "csrfHeader", {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+                       "description": "with the session cookie, on every change"})
 
 
 def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:

@@ -8,6 +8,7 @@ import { ChannelsSection } from "./admin/channels.js";
 import { PeopleSection } from "./admin/people.js";
 import { QueuesSection } from "./admin/queues.js";
 import { sectionError, showSection } from "./admin/sections.js";
+import { SignInsSection } from "./admin/signIns.js";
 import { TeamsSection } from "./admin/teams.js";
 import { TokensSection } from "./admin/tokens.js";
 
@@ -30,6 +31,7 @@ sections.push(
   new TeamsSection(boot, reloadAll),
   new QueuesSection(boot, reloadAll),
   new TokensSection(boot, reloadAll),
+  new SignInsSection(boot, reloadAll),
   new ChangesSection(boot),
 );
 

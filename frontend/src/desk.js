@@ -61,9 +61,14 @@ async function loadQueues() {
 }
 
 async function loadCase(id) {
+  // The contact is asked for beside the case when the list already names it: one round
+  // trip to wait for, not two.
+  const contactOf = (contactId) => (contactId ? get(`/contacts/${contactId}`).catch(() => null) : null);
+  const listed = store.cases.get(id)?.contact_id ?? null;
+  const early = contactOf(listed);
   const detail = await get(`/cases/${id}`);
   if (store.openId !== id) return;
-  const contact = detail.contact_id ? await get(`/contacts/${detail.contact_id}`).catch(() => null) : null;
+  const contact = await (detail.contact_id === listed ? early : contactOf(detail.contact_id));
   if (store.openId !== id) return;
   store.detail = detail;
   store.contact = contact;

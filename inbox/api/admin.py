@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from inbox.api.auth import current_api_user
+from inbox.api.authorization import ADMINS, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
 from inbox.jobs import after_commit
 from inbox.models import Channel
@@ -25,7 +26,6 @@ from inbox.schemas.admin import (
     RotateSecretOut,
 )
 from inbox.services import unit_of_work
-from inbox.services.access import require_role
 from inbox.services.admin.channels import (
     channel_view,
     do_add_channel,
@@ -45,18 +45,18 @@ def _view(channel: Channel) -> dict[str, Any]:
 
 
 @blp.route("/channels")
+@allow(SUPERVISORS)
 @blp.response(200, ChannelOut(many=True))
 def get_channels() -> list[dict[str, Any]]:
-    require_role(current_api_user(), "supervisor", "admin")
     with unit_of_work(read_only=True) as session:
         return [_view(c) for c in session.scalars(select(Channel).order_by(Channel.id))]
 
 
 @blp.route("/channels", methods=["POST"])
+@allow(ADMINS)
 @blp.arguments(ChannelIn)
 @blp.response(201, ChannelOut)
 def post_channel(body: dict[str, Any]) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         channel = do_add_channel(session, body["kind"], body["name"],
                                  external_id=body.get("external_id"), secret=body.get("secret"),
@@ -69,35 +69,35 @@ def post_channel(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/channels/<int:channel_id>")
+@allow(SUPERVISORS)
 @blp.response(200, ChannelOut)
 def get_one_channel(channel_id: int) -> dict[str, Any]:
-    require_role(current_api_user(), "supervisor", "admin")
     with unit_of_work(read_only=True) as session:
         return _view(get_channel(session, channel_id))
 
 
 @blp.route("/channels/<int:channel_id>", methods=["PATCH"])
+@allow(ADMINS)
 @blp.arguments(ChannelPatch)
 @blp.response(200, ChannelOut)
 def patch_channel(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return _view(do_edit_channel(session, channel_id, body, actor=current_api_user()))
 
 
 @blp.route("/channels/<int:channel_id>", methods=["DELETE"])
+@allow(ADMINS)
 @blp.response(204)
 def delete_channel(channel_id: int) -> None:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         do_delete_channel(session, channel_id, actor=current_api_user())
 
 
 @blp.route("/channels/<int:channel_id>/rotate-secret", methods=["POST"])
+@allow(ADMINS)
 @blp.arguments(RotateSecretIn)
 @blp.response(200, RotateSecretOut)
 def rotate_secret(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         secret = do_rotate_secret(session, channel_id, timedelta(hours=body["grace_hours"]),
                                   actor=current_api_user())
@@ -106,27 +106,27 @@ def rotate_secret(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
 
 
 @blp.route("/deliveries")
+@allow(SUPERVISORS)
 @blp.arguments(DeliveryListArgs, location="query")
 @blp.response(200, DeliveryOut(many=True))
 def get_deliveries(args: dict[str, Any]) -> Any:
-    require_role(current_api_user(), "supervisor", "admin")
     with unit_of_work() as session:
         return list_deliveries(session, args.get("state"), args["limit"], args.get("before"))
 
 
 @blp.route("/deliveries/<int:delivery_id>")
+@allow(ADMINS)
 @blp.response(200, DeliveryDetailOut)
 def get_one_delivery(delivery_id: int) -> Any:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return get_delivery(session, delivery_id)
 
 
 @blp.route("/deliveries/replay", methods=["POST"])
+@allow(ADMINS)
 @blp.arguments(ReplayIn)
 @blp.response(202, ReplayOut)
 def replay(body: dict[str, Any]) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         ids = do_mark_for_replay(session, body["ids"], failed=body["failed"])
         after_commit(session, lambda: request_drain(force=True))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import g
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter, Map
 
 from inbox.api.auth import Unauthenticated, authenticate_api_request
 from inbox.api.errors import error_response
@@ -13,9 +16,29 @@ from inbox.api.errors import error_response
 API_PREFIX = "/api/v1"
 
 
-def protected_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+class DatabaseId(IntegerConverter):
+    """<int:…> in a route: a non-negative id no larger than a 32-bit integer column."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+class StrictQueryParser(FlaskParser):
+    """A query parameter no schema names is a 422 naming it (say, `assignee_id=1` for
+    `assignee`), not silently dropped to answer something else."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+                                   "query": ma.RAISE, "querystring": ma.RAISE}
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = StrictQueryParser()
+
+
+def protected_blueprint(name: str, import_name: str, description: str) -> ApiBlueprint:
     """A blueprint whose every endpoint needs an authenticated user (g.api_user)."""
-    blueprint = Blueprint(name, import_name, description=description)
+    blueprint = ApiBlueprint(name, import_name, description=description)
 
     @blueprint.before_request
     def _authenticate() -> Any:

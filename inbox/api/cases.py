@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inbox.api.auth import current_api_user
+from inbox.api.authorization import ANYONE, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import (
     CaseDetailOut,
@@ -27,6 +28,7 @@ blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
 
 
 @blp.route("/cases")
+@allow(ANYONE)
 @blp.arguments(CaseListArgs, location="query")
 @blp.response(200, CasePage)
 def get_cases(args: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +37,7 @@ def get_cases(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/cases/<int:case_id>")
+@allow(ANYONE, case="case_id")
 @blp.response(200, CaseDetailOut)
 def get_case(case_id: int) -> dict[str, Any]:
     with unit_of_work(read_only=True) as session:
@@ -42,6 +45,7 @@ def get_case(case_id: int) -> dict[str, Any]:
 
 
 @blp.route("/cases/<int:case_id>/claim", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.response(200, CaseOut)
 def claim(case_id: int) -> Any:
     with unit_of_work() as session:
@@ -49,6 +53,7 @@ def claim(case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/release", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.response(200, CaseOut)
 def release(case_id: int) -> Any:
     with unit_of_work() as session:
@@ -56,6 +61,7 @@ def release(case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/pending", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.response(200, CaseOut)
 def pending(case_id: int) -> Any:
     with unit_of_work() as session:
@@ -63,6 +69,7 @@ def pending(case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/resolve", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.arguments(ResolveIn)
 @blp.response(200, CaseOut)
 def resolve(body: dict[str, Any], case_id: int) -> Any:
@@ -71,6 +78,7 @@ def resolve(body: dict[str, Any], case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/reopen", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.arguments(ReopenIn)
 @blp.response(200, CaseOut)
 def reopen(body: dict[str, Any], case_id: int) -> Any:
@@ -79,6 +87,7 @@ def reopen(body: dict[str, Any], case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/escalate", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.arguments(EscalateIn)
 @blp.response(200, CaseOut)
 def escalate(body: dict[str, Any], case_id: int) -> Any:
@@ -88,6 +97,7 @@ def escalate(body: dict[str, Any], case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/deescalate", methods=["POST"])
+@allow(SUPERVISORS, case="case_id")
 @blp.arguments(ReasonIn)
 @blp.response(200, CaseOut)
 def deescalate(body: dict[str, Any], case_id: int) -> Any:
@@ -96,6 +106,7 @@ def deescalate(body: dict[str, Any], case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/transfer", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.arguments(TransferIn)
 @blp.response(200, CaseOut)
 def transfer(body: dict[str, Any], case_id: int) -> Any:

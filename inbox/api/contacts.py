@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inbox.api.auth import current_api_user
+from inbox.api.authorization import ANYONE, allow
 from inbox.api.base import protected_blueprint
 from inbox.schemas.contacts import ContactMergeIn, ContactOut
 from inbox.services import unit_of_work
@@ -15,6 +16,7 @@ blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channe
 
 
 @blp.route("/contacts/<int:contact_id>")
+@allow(ANYONE)
 @blp.response(200, ContactOut)
 def get_contact(contact_id: int) -> Any:
     with unit_of_work() as session:

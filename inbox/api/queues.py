@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response
 
 from inbox.api.auth import current_api_user
+from inbox.api.authorization import ANYONE, allow
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut
 from inbox.schemas.routing import OfferOut, PresenceIn, QueueStatsOut
@@ -21,6 +22,7 @@ blp = protected_blueprint("queues", __name__, "Queues, next case and presence")
 
 
 @blp.route("/queues")
+@allow(ANYONE)
 @blp.response(200, QueueStatsOut(many=True))
 def get_queues() -> Any:
     with unit_of_work() as session:
@@ -28,6 +30,7 @@ def get_queues() -> Any:
 
 
 @blp.route("/desk/directory")
+@allow(ANYONE)
 @blp.response(200)
 def get_directory() -> Any:
     """Who and what the desk names: read again when a case names a channel, queue or
@@ -37,6 +40,7 @@ def get_directory() -> Any:
 
 
 @blp.route("/queues/<int:queue_id>/next", methods=["POST"])
+@allow(ANYONE)
 @blp.response(200, CaseOut)
 @blp.alt_response(204, description="no case in this queue that you may take now")
 def next_case(queue_id: int) -> Any:
@@ -48,6 +52,7 @@ def next_case(queue_id: int) -> Any:
 
 
 @blp.route("/queues/next", methods=["POST"])
+@allow(ANYONE)
 @blp.response(200, CaseOut)
 @blp.alt_response(204, description="no case in your queues that you may take now")
 def next_case_anywhere() -> Any:
@@ -60,6 +65,7 @@ def next_case_anywhere() -> Any:
 
 
 @blp.route("/agents/me/presence", methods=["PUT"])
+@allow(ANYONE)
 @blp.arguments(PresenceIn)
 @blp.response(200, PresenceIn)
 def put_presence(body: dict[str, Any]) -> Any:
@@ -69,6 +75,7 @@ def put_presence(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/offers")
+@allow(ANYONE)
 @blp.response(200, OfferOut(many=True))
 def get_offers() -> Any:
     with unit_of_work() as session:
@@ -76,6 +83,7 @@ def get_offers() -> Any:
 
 
 @blp.route("/offers/<int:offer_id>/accept", methods=["POST"])
+@allow(ANYONE)
 @blp.response(200, CaseOut)
 def accept_offer(offer_id: int) -> Any:
     with unit_of_work() as session:
@@ -83,6 +91,7 @@ def accept_offer(offer_id: int) -> Any:
 
 
 @blp.route("/offers/<int:offer_id>/decline", methods=["POST"])
+@allow(ANYONE)
 @blp.response(204)
 def decline_offer(offer_id: int) -> None:
     with unit_of_work() as session:

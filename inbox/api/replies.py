@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inbox.api.auth import current_api_user
+from inbox.api.authorization import ANYONE, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import MessageOut
 from inbox.schemas.replies import (
@@ -23,6 +24,7 @@ blp = protected_blueprint("replies", __name__, "Replies, notes and canned respon
 
 
 @blp.route("/cases/<int:case_id>/reply", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.arguments(ReplyIn)
 @blp.response(201, MessageOut)
 def reply(body: dict[str, Any], case_id: int) -> Any:
@@ -33,6 +35,7 @@ def reply(body: dict[str, Any], case_id: int) -> Any:
 
 
 @blp.route("/cases/<int:case_id>/notes", methods=["POST"])
+@allow(ANYONE, case="case_id")
 @blp.arguments(NoteIn)
 @blp.response(201, NoteOut)
 def note(body: dict[str, Any], case_id: int) -> Any:
@@ -41,6 +44,7 @@ def note(body: dict[str, Any], case_id: int) -> Any:
 
 
 @blp.route("/messages/<int:message_id>/retry", methods=["POST"])
+@allow(ANYONE)
 @blp.response(202, MessageOut)
 def retry(message_id: int) -> Any:
     with unit_of_work() as session:
@@ -48,6 +52,7 @@ def retry(message_id: int) -> Any:
 
 
 @blp.route("/canned-responses")
+@allow(ANYONE)
 @blp.arguments(CannedArgs, location="query")
 @blp.response(200, CannedOut(many=True))
 def list_canned(args: dict[str, Any]) -> Any:
@@ -56,6 +61,7 @@ def list_canned(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/canned-responses", methods=["POST"])
+@allow(SUPERVISORS)
 @blp.arguments(CannedIn)
 @blp.response(201, CannedOut)
 def create_canned(body: dict[str, Any]) -> Any:
@@ -64,6 +70,7 @@ def create_canned(body: dict[str, Any]) -> Any:
 
 
 @blp.route("/canned-responses/<int:canned_id>", methods=["PATCH"])
+@allow(SUPERVISORS)
 @blp.arguments(CannedPatch)
 @blp.response(200, CannedOut)
 def update_canned(body: dict[str, Any], canned_id: int) -> Any:
@@ -72,6 +79,7 @@ def update_canned(body: dict[str, Any], canned_id: int) -> Any:
 
 
 @blp.route("/canned-responses/<int:canned_id>", methods=["DELETE"])
+@allow(SUPERVISORS)
 @blp.response(204)
 def delete_canned(canned_id: int) -> None:
     with unit_of_work() as session:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, session
 from sqlalchemy import select
 
-from inbox.api.auth import current_api_user
+from inbox.api.auth import SIGN_IN_KEY, current_api_user
+from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
 from inbox.models import AdminChange, Queue, Team, User
 from inbox.schemas.team import (
@@ -16,6 +18,7 @@ from inbox.schemas.team import (
     QueueIn,
     QueueOut,
     QueuePatch,
+    SignInOut,
     TeamIn,
     TeamOut,
     TokenIn,
@@ -27,6 +30,7 @@ from inbox.schemas.team import (
 )
 from inbox.services import unit_of_work
 from inbox.services.access import require_role
+from inbox.services.admin.sign_ins import do_end_sign_in, sign_in_view, sign_ins_of
 from inbox.services.admin.team import (
     do_create_queue,
     do_create_team,
@@ -50,93 +54,94 @@ READERS = ("supervisor", "admin")
 
 
 @blp.route("/users")
+@allow(SUPERVISORS)
 @blp.response(200, UserOut(many=True))
 def get_users() -> list[dict[str, Any]]:
-    require_role(current_api_user(), *READERS)
     with unit_of_work(read_only=True) as session:
         return [user_view(u) for u in session.scalars(select(User).order_by(User.name))]
 
 
 @blp.route("/users", methods=["POST"])
+@allow(ADMINS)
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
 def post_user(body: dict[str, Any]) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return user_view(do_create_user(session, body, current_api_user()))
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
+@allow(ADMINS)
 @blp.arguments(UserPatch)
 @blp.response(200, UserOut)
 def patch_user(body: dict[str, Any], user_id: int) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return user_view(do_edit_user(session, user_id, body, current_api_user()))
 
 
 @blp.route("/teams")
+@allow(SUPERVISORS)
 @blp.response(200, TeamOut(many=True))
 def get_teams() -> list[dict[str, Any]]:
-    require_role(current_api_user(), *READERS)
     with unit_of_work(read_only=True) as session:
         return [team_view(session, t) for t in session.scalars(select(Team).order_by(Team.name))]
 
 
 @blp.route("/teams", methods=["POST"])
+@allow(ADMINS)
 @blp.arguments(TeamIn)
 @blp.response(201, TeamOut)
 def post_team(body: dict[str, Any]) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return team_view(session, do_create_team(session, body["name"], current_api_user()))
 
 
 @blp.route("/teams/<int:team_id>", methods=["PATCH"])
+@allow(ADMINS)
 @blp.arguments(TeamIn)
 @blp.response(200, TeamOut)
 def patch_team(body: dict[str, Any], team_id: int) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return team_view(session, do_rename_team(session, team_id, body["name"],
                                                  current_api_user()))
 
 
 @blp.route("/teams/<int:team_id>", methods=["DELETE"])
+@allow(ADMINS)
 @blp.response(204)
 def delete_team(team_id: int) -> None:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         do_delete_team(session, team_id, current_api_user())
 
 
 @blp.route("/queues/all")
+@allow(SUPERVISORS)
 @blp.response(200, QueueOut(many=True))
 def get_all_queues() -> list[dict[str, Any]]:
-    require_role(current_api_user(), *READERS)
     with unit_of_work(read_only=True) as session:
         return [queue_view(q) for q in session.scalars(select(Queue).order_by(Queue.name))]
 
 
 @blp.route("/queues", methods=["POST"])
+@allow(ADMINS)
 @blp.arguments(QueueIn)
 @blp.response(201, QueueOut)
 def post_queue(body: dict[str, Any]) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return queue_view(do_create_queue(session, body, current_api_user()))
 
 
 @blp.route("/queues/<int:queue_id>", methods=["PATCH"])
+@allow(ADMINS)
 @blp.arguments(QueuePatch)
 @blp.response(200, QueueOut)
 def patch_queue(body: dict[str, Any], queue_id: int) -> dict[str, Any]:
-    require_role(current_api_user(), "admin")
     with unit_of_work() as session:
         return queue_view(do_edit_queue(session, queue_id, body, current_api_user()))
 
 
 @blp.route("/tokens")
+@allow(ANYONE)
 @blp.arguments(TokenListArgs, location="query")
 @blp.response(200, TokenOut(many=True))
 def get_tokens(args: dict[str, Any]) -> list[dict[str, Any]]:
@@ -148,6 +153,7 @@ def get_tokens(args: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @blp.route("/tokens", methods=["POST"])
+@allow(ANYONE)
 @blp.arguments(TokenIn)
 @blp.response(201, TokenOut)
 def post_token(body: dict[str, Any]) -> dict[str, Any]:
@@ -165,17 +171,40 @@ def post_token(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@allow(ANYONE)
 @blp.response(200, TokenOut)
 def delete_token(token_id: int) -> dict[str, Any]:
     with unit_of_work() as session:
         return token_view(do_revoke_token_by_id(session, token_id, current_api_user()))
 
 
+@blp.route("/sign-ins")
+@allow(ANYONE)
+@blp.arguments(TokenListArgs, location="query")
+@blp.response(200, SignInOut(many=True))
+def get_sign_ins(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Browsers signed in: yours, or everyone's for an admin (all=true)."""
+    me = current_api_user()
+    current = session.get(SIGN_IN_KEY) if g.get("auth_method") == "session" else None
+    with unit_of_work(read_only=True) as db:
+        return [sign_in_view(row, current)
+                for row in sign_ins_of(db, None if args["all"] else me, me)]
+
+
+@blp.route("/sign-ins/<int:sign_in_id>", methods=["DELETE"])
+@allow(ANYONE)
+@blp.response(204)
+def delete_sign_in(sign_in_id: int) -> None:
+    """End a sign-in: that browser is signed out at its next request."""
+    with unit_of_work() as db:
+        do_end_sign_in(db, sign_in_id, current_api_user())
+
+
 @blp.route("/admin/changes")
+@allow(ADMINS)
 @blp.arguments(AdminChangeArgs, location="query")
 @blp.response(200, AdminChangeOut(many=True))
 def get_admin_changes(args: dict[str, Any]) -> Any:
-    require_role(current_api_user(), "admin")
     with unit_of_work(read_only=True) as session:
         stmt = select(AdminChange).order_by(AdminChange.id.desc()).limit(args["limit"])
         if args.get("target_kind"):

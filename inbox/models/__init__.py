@@ -14,7 +14,7 @@ from inbox.models.cases import (
 )
 from inbox.models.channels import CHANNEL_KINDS, DELIVERY_STATES, Channel, Delivery
 from inbox.models.contacts import Contact, ContactIdentity
-from inbox.models.people import PRESENCE, ROLES, ApiToken, Skill, Team, User
+from inbox.models.people import PRESENCE, ROLES, ApiToken, SignIn, Skill, Team, User
 from inbox.models.workspace import (
     BusinessCalendar,
     Queue,
@@ -45,6 +45,7 @@ __all__ = [
     "PRESENCE",
     "ROLES",
     "ApiToken",
+    "SignIn",
     "Skill",
     "Team",
     "User",

@@ -93,4 +93,24 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-__all__ = ["ROLES", "PRESENCE", "Team", "Skill", "User", "ApiToken", "user_teams", "user_skills"]
+class SignIn(Base):
+    """One browser signed in: what its session cookie names, so it can be listed and ended
+    (sign-out, an admin, a password change, deactivation) whatever the cookie says."""
+
+    __tablename__ = "sign_ins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the remember-me secret ("keep me signed in"); rotated at every use.
+    remember_hash: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+__all__ = ["ROLES", "PRESENCE", "Team", "Skill", "User", "ApiToken", "SignIn", "user_teams",
+           "user_skills"]

@@ -26,6 +26,8 @@ class UserPatch(Schema):
     skills = _NAMES
     capacity = fields.Dict(keys=fields.String(), values=fields.Raw())
     is_active = fields.Boolean(metadata={"description": "false ends sessions, tokens, sockets"})
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200), metadata={
+        "description": "a new password (admins): every sign-in of the user ends"})
 
 
 class UserOut(Schema):
@@ -74,8 +76,10 @@ class QueueOut(Schema):
 
 
 class TokenListArgs(Schema):
+    """Tokens or sign-ins: the caller's own, or with all=true everyone's (admins)."""
+
     all = fields.Boolean(load_default=False,
-                         metadata={"description": "every user's tokens (admins)"})
+                         metadata={"description": "every user's, not only yours (admins)"})
 
 
 class TokenIn(Schema):
@@ -93,6 +97,19 @@ class TokenOut(Schema):
     last_used_at = fields.AwareDateTime(allow_none=True)
     revoked_at = fields.AwareDateTime(allow_none=True)
     token = fields.String(metadata={"description": "only in the answer that created it"})
+
+
+class SignInOut(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    user_email = fields.String()
+    user_agent = fields.String()
+    address = fields.String()
+    created_at = fields.AwareDateTime()
+    last_seen_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    remembered = fields.Boolean(metadata={"description": "kept signed in across restarts"})
+    current = fields.Boolean(metadata={"description": "the browser asking"})
 
 
 class AdminChangeArgs(Schema):

@@ -6,7 +6,7 @@ anything. A web process keeps that as a snapshot and hands each request a fresh
 detached copy of the user, so a request touches the database only for its own work.
 
 A snapshot is trusted only while the **access version** in Redis is the one it was
-taken at. Any commit that writes users, teams, tokens or queues sets a new version
+taken at. Any commit that writes users, teams, tokens, sign-ins or queues sets a new version
 right after it commits (before the service returns), so a revoked token, a
 deactivated user, a new team or a new queue is seen by the next request in every
 process. Unreachable Redis means no snapshot is trusted; snapshots also expire after
@@ -30,7 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inbox.jobs import after_commit
-from inbox.models import ApiToken, Queue, Skill, Team, User, utcnow
+from inbox.models import ApiToken, Queue, SignIn, Skill, Team, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,8 @@ VERSION_KEY = "inbox:access-version"
 SNAPSHOT_SECONDS = 30.0
 MAX_SNAPSHOTS = 20_000  # beyond this the process starts again from empty
 # Rows whose change can change who a caller is or what they may see.
-_ACCESS_TYPES = (User, Team, ApiToken, Queue, Skill)
-_ACCESS_TABLES = frozenset({"users", "teams", "api_tokens", "queues", "skills",
+_ACCESS_TYPES = (User, Team, ApiToken, SignIn, Queue, Skill)
+_ACCESS_TABLES = frozenset({"users", "teams", "api_tokens", "sign_ins", "queues", "skills",
                             "user_teams", "queue_teams", "user_skills"})
 _CHANGED = "inbox.access_changed"
 
@@ -217,14 +217,15 @@ def _note_token_use(token_id: int) -> None:
         log.debug("last_used_at of token %s not written: %s", token_id, exc)
 
 
-def active_user(user_id: int) -> User | None:
-    """The user a signed-in browser session names, if still active."""
+def user_for_sign_in(sign_in_id: int, user_id: int) -> User | None:
+    """The user a browser session names, while its sign-in is open and the user active."""
+    from inbox.services.admin.sign_ins import active_sign_in
 
     def load(session: Session) -> tuple[User, int | None] | None:
-        user = session.get(User, user_id)
-        return (user, None) if user is not None and user.is_active else None
+        row = active_sign_in(session, sign_in_id, user_id)
+        return (row.user, None) if row is not None else None
 
-    return _snapshot_of(f"user:{user_id}", load)
+    return _snapshot_of(f"sign-in:{sign_in_id}:{user_id}", load)
 
 
 def snapshot_queue_ids(user: User) -> list[int] | None:

@@ -11,14 +11,23 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from inbox.api.auth import csrf
+from inbox.api.auth import REMEMBER_COOKIE, SIGN_IN_KEY, csrf, set_remember_cookie
 from inbox.services import unit_of_work
+from inbox.services.admin.sign_ins import do_end_sign_in, do_open_sign_in
 from inbox.services.admin.users import authenticate_password
 from inbox.services.cases.viewing import desk_directory
+from inbox.web.signin_limits import (
+    ACCOUNT_FAILURES,
+    ADDRESS_FAILURES,
+    ADDRESS_FLOOD,
+    account_key,
+    failed,
+    limiter,
+)
 
 blp = Blueprint("frontend", __name__)
 
@@ -59,6 +68,9 @@ def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):  # production: served over https only
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
     return response
 
 
@@ -71,6 +83,9 @@ def favicon() -> WerkzeugResponse:
 
 
 @blp.route("/login", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_FLOOD, methods=["POST"])
+@limiter.limit(ACCOUNT_FAILURES, key_func=account_key, methods=["POST"], deduct_when=failed)
+@limiter.limit(ADDRESS_FAILURES, methods=["POST"], deduct_when=failed)
 def login() -> str | WerkzeugResponse | tuple[str, int]:
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -78,26 +93,45 @@ def login() -> str | WerkzeugResponse | tuple[str, int]:
         return render_template("login.html", error=None, email="")
     csrf.protect()
     email = request.form.get("email", "")
-    with unit_of_work() as session:
-        user = authenticate_password(session, email, request.form.get("password", ""))
-    if user is None:
-        return render_template("login.html", error="Wrong email or password.", email=email), 401
-    login_user(user, remember=bool(request.form.get("remember")))
-    return redirect(_safe_next(request.args.get("next")))
+    remember = bool(request.form.get("remember"))
+    with unit_of_work() as db:
+        user = authenticate_password(db, email, request.form.get("password", ""))
+        if user is None:
+            return render_template("login.html", error="Wrong email or password.",
+                                   email=email), 401
+        sign_in, remember_cookie = do_open_sign_in(
+            db, user, remember=remember, user_agent=request.user_agent.string,
+            address=request.remote_addr or "")
+        sign_in_id = sign_in.id
+    session.clear()  # nothing of an earlier session carries over into this one
+    session[SIGN_IN_KEY] = sign_in_id
+    login_user(user)
+    response = redirect(_safe_next(request.args.get("next")))
+    if remember_cookie is not None:
+        set_remember_cookie(response, remember_cookie)
+    return response
 
 
 @blp.post("/logout")
 def logout() -> WerkzeugResponse:
+    """Signing out ends this browser's sign-in: a copy of its cookies no longer works."""
     csrf.protect()
+    sign_in = session.get(SIGN_IN_KEY)
+    if isinstance(sign_in, int) and current_user.is_authenticated:
+        with unit_of_work() as db:
+            do_end_sign_in(db, sign_in, current_user._get_current_object())  # type: ignore[attr-defined]
     logout_user()
-    return redirect(url_for("frontend.login"))
+    session.clear()
+    response = redirect(url_for("frontend.login"))
+    response.delete_cookie(REMEMBER_COOKIE)
+    return response
 
 
 @blp.get("/")
 @login_required
 def desk() -> str:
-    with unit_of_work() as session:
-        user = session.merge(current_user._get_current_object(), load=True)  # type: ignore[attr-defined]
-        directory = desk_directory(session, user)
+    with unit_of_work() as db:
+        user = db.merge(current_user._get_current_object(), load=True)  # type: ignore[attr-defined]
+        directory = desk_directory(db, user)
     return render_template("desk.html", user=current_user, directory=directory,
                            bundle=BUNDLE, bundle_version=bundle_version())

@@ -7,7 +7,7 @@ from typing import Any
 from tests.browser.desk import Desk
 
 SECTIONS = {"channels": "Channels", "people": "People", "teams": "Teams", "queues": "Queues",
-            "tokens": "API tokens", "changes": "Recent changes"}
+            "tokens": "API tokens", "sign-ins": "Signed-in browsers", "changes": "Recent changes"}
 
 
 class AdminPage:

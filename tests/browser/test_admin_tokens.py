@@ -58,3 +58,18 @@ def test_a_refused_person_names_the_field_at_fault(open_desk: Any, admin_ada: An
     expect(form.locator('[data-field="password"] .field-error')).to_contain_text("8")
     expect(form.locator(".form-error")).to_contain_text("not valid")
     expect(admin.row("user", "zed@example.com")).to_have_count(0)
+
+
+def test_an_admin_signs_an_agent_out_of_a_browser_and_that_desk_goes_to_sign_in(
+    open_desk: Any, admin_ada: Any, workspace: Any
+) -> None:
+    alice = open_desk(workspace.alice)
+    admin = AdminPage(open_desk(admin_ada)).open()
+    section = admin.section("sign-ins")
+    row = admin.row("sign-in", "alice@example.com")
+    expect(row).to_be_visible()
+    expect(admin.row("sign-in", "ada@example.com")).to_contain_text("this browser")
+    row.get_by_role("button", name="Sign out…").click()
+    admin.page.locator("#confirm-dialog").get_by_role("button", name="Sign out").click()
+    expect(section.locator("#sign-in-rows")).not_to_contain_text("alice@example.com")
+    alice.page.wait_for_url("**/login**", timeout=WAIT * 1000)  # by itself, no reload

@@ -77,6 +77,8 @@ def test_session_writes_need_the_csrf_token(app: Any, agent_alice: Any) -> None:
                                             "password": "correct-horse-battery",
                                             "csrf_token": token})
     assert response.status_code == 302
+    # signing in starts a new session, with a new CSRF token: the desk's page carries it
+    token = browser.get("/").text.split('name="csrf-token" content="')[1].split('"')[0]
     assert browser.get("/api/v1/cases").status_code == 200  # reads need no token
     refused = browser.post("/api/v1/queues/1/next")
     assert refused.status_code == 400 and refused.json["error"]["code"] == "csrf_failed"

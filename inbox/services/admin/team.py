@@ -20,6 +20,7 @@ from inbox.services.admin.users import (
     do_add_user,
     do_deactivate_user,
     do_revoke_token_row,
+    do_set_password,
     do_set_role,
     do_set_teams,
     issue_token,
@@ -106,12 +107,16 @@ def do_edit_user(session: Session, user_id: int, changes: dict[str, Any],
         user.skills = _skills(session, list(changes["skills"] or []))
     if "capacity" in changes:
         user.capacity = {**(user.capacity or {}), **_check_capacity(changes["capacity"] or {})}
+    if changes.get("password"):
+        do_set_password(session, user, str(changes["password"]))
     if changes.get("is_active") is False and user.is_active:
         do_deactivate_user(session, user)
     elif changes.get("is_active") is True and not user.is_active:
         user.is_active = True
     session.flush()
     diff = differences(before, user_view(user))
+    if changes.get("password"):
+        diff["password"] = [MASKED, MASKED]  # it changed; what to is never recorded
     if diff:
         record_change(session, actor, "user.edit", "user", user.id, diff)
     return user

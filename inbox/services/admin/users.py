@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -12,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from inbox.models import ROLES, ApiToken, Team, User, utcnow
 from inbox.realtime.publish import publish_access_change
+from inbox.services.admin.sign_ins import do_end_sign_ins_of
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
 
 DEFAULT_TEAM = "Everyone"
@@ -86,11 +88,19 @@ def user_by_email(session: Session, email: str) -> User:
     return user
 
 
+@functools.cache
+def _stand_in_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate_password(session: Session, email: str, password: str) -> User | None:
+    """The user these credentials prove, or None. An unknown or inactive account costs the
+    same hashing as a real one, so the time taken does not tell which accounts exist."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.is_active or not user.password_hash:
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    usable = user is not None and user.is_active and bool(user.password_hash)
+    known_hash = user.password_hash if usable and user is not None else None
+    matches = check_password_hash(known_hash or _stand_in_hash(), password)
+    return user if usable and matches else None
 
 
 def _token_hash(token: str) -> str:
@@ -149,6 +159,17 @@ def do_deactivate_user(session: Session, user: User) -> None:
     for row in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                       ApiToken.revoked_at.is_(None))):
         row.revoked_at = utcnow()
+    do_end_sign_ins_of(session, user.id)
+    publish_access_change(session, disconnect_users=[user.id])
+
+
+def do_set_password(session: Session, user: User, password: str) -> None:
+    """A new password: every browser signed in as the user is signed out."""
+    if len(password) < 8:
+        raise ValidationFailed("the password is too short",
+                               fields={"password": "must be at least 8 characters"})
+    user.password_hash = generate_password_hash(password)
+    do_end_sign_ins_of(session, user.id)
     publish_access_change(session, disconnect_users=[user.id])
 
 
