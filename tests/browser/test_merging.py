@@ -46,6 +46,7 @@ def test_merge_moves_the_messages_keeps_one_sla_clock_and_undo_restores(
     choice = dialog.get_by_role("radio", name=f"#{other.id}")
     expect(choice).to_be_checked()  # the only other open case of hers
     expect(dialog.locator(".merge-candidate")).to_have_count(1)
+    alice.screenshot("merge-dialog")
     dialog.get_by_role("button", name="Merge").click()
 
     view = page.locator("#case-view")
@@ -57,7 +58,8 @@ def test_merge_moves_the_messages_keeps_one_sla_clock_and_undo_restores(
 
     expect(own("outage in Leeds")).to_be_visible()
     expect(own("my bill doubled")).to_be_visible()
-    expect(timeline).to_contain_text(f"Case #{urgent.id} merged in by Alice Agent")
+    expect(timeline).to_contain_text(
+        f"Case #{urgent.id} merged in by Alice Agent (1 message moved)")
     # One clock: the outage's 15 minutes now run on the merged case.
     expect(first_response).to_have_attribute("data-sla", "warning")
     expect(page.locator("#case-status .prio")).to_have_text("P1")
@@ -65,6 +67,7 @@ def test_merge_moves_the_messages_keeps_one_sla_clock_and_undo_restores(
     merged = _case(other.id)
     assert merged.first_response_due_at == urgent.first_response_due_at
     assert _case(urgent.id).sla_due_at is None
+    alice.screenshot("merged-case-with-undo")
 
     toast = page.locator(".toast", has_text=f"Case #{urgent.id} merged into #{other.id}")
     toast.get_by_role("button", name="Undo").click()
@@ -97,6 +100,7 @@ def test_a_merged_case_says_where_it_went(open_desk: Any, server: Any, workspace
     notice.get_by_role("button", name=f"Open #{second.id}").click()
     expect(sam.page.locator("#case-view")).to_have_attribute("data-case-id", str(second.id))
     expect(sam.page.locator("#contact-panel #merge-contact")).to_be_visible()
+    expect(sam.page.locator("#contact-panel")).not_to_contain_text("null")
 
 
 def test_a_supervisor_merges_two_contacts_from_the_contact_panel(

@@ -79,6 +79,6 @@ export function renderContact(store, contact, { openCaseId, extra = null }) {
         : h("button", { type: "button", class: "link-button", onclick: () => store.emit("select", { id: c.id, open: true }) },
           `#${c.id} ${c.subject}`),
       h("span", { class: "muted" }, ` · ${c.status} · ${clock(c.created_at)}`)))),
-    extra,
   );
+  if (extra) panel.append(extra);
 }
