@@ -39,6 +39,9 @@ REPLAY_WINDOW_SECONDS = 300
 MAX_ITEMS = 1000
 MAX_ID_LENGTH = 255
 MAX_METADATA_DEPTH = 16
+MAX_COUNT = 2**31 - 1  # what the database's integer columns hold
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before any review site or forum we read
+FUTURE_SKEW_SECONDS = 86_400  # a source's clock may run a day ahead, not more
 ITEM_TYPES = ("review", "post", "comment", "mention", "message")
 
 
@@ -150,6 +153,16 @@ class _Bool(fields.Field):
         return value
 
 
+def _plausible_moment(value: datetime) -> None:
+    """A time the item could have been written: from 1990 to a day from now, in UTC."""
+    try:
+        moment = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:  # beyond year 9999 once in UTC
+        raise ValidationError("must be a date-time between 1990 and now")
+    if not EARLIEST.timestamp() <= moment.timestamp() <= time.time() + FUTURE_SKEW_SECONDS:
+        raise ValidationError("must be a date-time between 1990 and now")
+
+
 def _not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("required")
@@ -182,7 +195,7 @@ class AuthorSchema(Schema):
     followers = fields.Integer(
         strict=True,
         allow_none=True,
-        validate=validate.Range(min=0, error="must be 0 or more"),
+        validate=validate.Range(min=0, max=MAX_COUNT, error=f"must be 0 to {MAX_COUNT}"),
         error_messages=_INT_ERRORS,
     )
     verified = _Bool(allow_none=True)
@@ -204,7 +217,8 @@ class ItemSchema(Schema):
     author = fields.Nested(AuthorSchema, allow_none=True)
     url = _Str(allow_none=True)
     created_at = fields.DateTime(
-        allow_none=True, error_messages={"invalid": "must be an ISO 8601 date-time"}
+        allow_none=True, validate=_plausible_moment,
+        error_messages={"invalid": "must be an ISO 8601 date-time"},
     )
     in_reply_to = _Id(allow_none=True)
     thread_id = _Id(allow_none=True)

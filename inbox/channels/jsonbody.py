@@ -12,13 +12,14 @@ from inbox.channels.base import ParseFailed
 
 def as_text(value: Any) -> str | None:
     """A str (or int id) as str, else None. Lone surrogates (from bad \\u escapes) are
-    replaced so the text can always be stored as UTF-8."""
+    replaced and NULs dropped, so the text can always be stored."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
+        # NUL is valid JSON but no PostgreSQL text can hold it: dropped, like bad surrogates.
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
     return None
 
 

@@ -37,9 +37,9 @@ def _epoch(value: Any) -> datetime | None:
         else:
             try:
                 parsed = datetime.fromisoformat(value)
-            except ValueError:
+                return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            except (ValueError, OverflowError):  # not a date, or past year 9999 in UTC
                 return None
-            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     seconds = value / 1000 if value > _MS_THRESHOLD else value

@@ -66,6 +66,14 @@ def _contact_by_known_address(session: Session, author: Author) -> ContactFacts 
     return None
 
 
+# What an integer column holds: a platform's absurd count is kept as the most it can be.
+MAX_COUNT = 2**31 - 1
+
+
+def storable_count(value: int) -> int:
+    return min(max(value, 0), MAX_COUNT)
+
+
 def _update_profile(contact: ContactFacts, author: Author) -> None:
     """Newest facts win; absent facts never erase known ones."""
     if author.name and (not contact.display_name or contact.display_name.startswith("@")):
@@ -73,7 +81,7 @@ def _update_profile(contact: ContactFacts, author: Author) -> None:
     elif not contact.display_name:
         contact.display_name = f"@{author.handle}" if author.handle else author.external_id
     if author.followers is not None:
-        contact.followers = author.followers
+        contact.followers = storable_count(author.followers)
     if author.verified is not None:
         contact.verified = author.verified
     if author.location:

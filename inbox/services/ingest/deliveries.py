@@ -6,6 +6,7 @@ committed (docs/ingestion.md).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -152,7 +153,11 @@ def do_accept_delivery(
 ) -> int:
     """Verify, then store; returns the delivery id. `precheck` names field problems of
     a body judged at once (the generic format): kept as failed and answered 422."""
-    replay_key = check_delivery(provider, inbound, channel_id)
+    # A provider whose signature carries no timestamp or token (Meta, X) gets the body's
+    # digest as its replay key: the same signed bytes sent again are answered as the
+    # redelivery they are, with the first delivery's id, and not stored twice.
+    replay_key = (check_delivery(provider, inbound, channel_id)
+                  or f"{provider}:sha256:{hashlib.sha256(inbound.body).hexdigest()}")
     refuse_if_for_disabled_channels(provider, inbound)
     problems = precheck() if precheck is not None else {}
     headers = {k: v for k, v in inbound.headers.items() if k in KEPT_HEADERS}
