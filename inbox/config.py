@@ -42,6 +42,7 @@ class Settings:
     max_webhook_bytes: int
     delivery_retention_days: int  # raw webhook bodies are deleted after this many days
     reopen_window_days: int
+    merge_undo_minutes: int = 10  # how long a case merge may be undone
     max_sockets: int = 4000
     secrets_keys: list[str] = field(default_factory=list)  # newest first (inbox.sealing)
     meta_app_secret: str = ""
@@ -162,6 +163,7 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         delivery_retention_days=_int_env("INBOX_DELIVERY_RETENTION_DAYS", 30),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
+        merge_undo_minutes=_int_env("INBOX_MERGE_UNDO_MINUTES", 10),
         max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),
         meta_app_secret=provider["meta_app_secret"],
         meta_verify_token=provider["meta_verify_token"],

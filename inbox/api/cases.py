@@ -13,6 +13,7 @@ from inbox.schemas.cases import (
     CaseOut,
     CasePage,
     EscalateIn,
+    MergeIn,
     ReasonIn,
     ReopenIn,
     ResolveIn,
@@ -20,6 +21,7 @@ from inbox.schemas.cases import (
 )
 from inbox.services import unit_of_work
 from inbox.services.cases import actions as case_actions
+from inbox.services.cases import merging
 from inbox.services.cases.queries import case_detail, list_cases
 
 blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
@@ -111,3 +113,22 @@ def transfer(body: dict[str, Any], case_id: int) -> Any:
     with unit_of_work() as session:
         return case_actions.transfer(session, current_api_user(), case_id,
                                      queue_id=body.get("queue_id"), agent_id=body.get("agent_id"))
+
+
+@blp.route("/cases/<int:case_id>/merge", methods=["POST"])
+@allow(ANYONE, case="case_id")
+@blp.arguments(MergeIn)
+@blp.response(200, CaseOut)
+def merge(body: dict[str, Any], case_id: int) -> Any:
+    """Merge this case into another open case of the same customer; answers the target."""
+    with unit_of_work() as session:
+        return merging.merge(session, current_api_user(), case_id, body["into_case_id"])
+
+
+@blp.route("/cases/<int:case_id>/unmerge", methods=["POST"])
+@allow(ANYONE, case="case_id")
+@blp.response(200, CaseOut)
+def unmerge(case_id: int) -> Any:
+    """Undo this case's merge (within INBOX_MERGE_UNDO_MINUTES); answers this case."""
+    with unit_of_work() as session:
+        return merging.unmerge(session, current_api_user(), case_id)

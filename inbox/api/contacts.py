@@ -9,8 +9,9 @@ from flask import Response, jsonify
 from inbox.api.auth import current_api_user
 from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS, allow
 from inbox.api.base import protected_blueprint
-from inbox.schemas.contacts import ContactOut, ErasureIn, ErasureOut
+from inbox.schemas.contacts import ContactMergeIn, ContactOut, ErasureIn, ErasureOut
 from inbox.services import unit_of_work
+from inbox.services.contacts.merging import merge_contacts
 from inbox.services.contacts.privacy import contact_export, do_erase_contact
 from inbox.services.contacts.queries import contact_profile
 
@@ -45,3 +46,15 @@ def erase_contact(body: dict[str, Any], contact_id: int) -> dict[str, int]:
     case figures kept; the erasure is recorded."""
     with unit_of_work() as session:
         return do_erase_contact(session, contact_id, current_api_user())
+
+
+@blp.route("/contacts/<int:contact_id>/merge", methods=["POST"])
+@allow(SUPERVISORS)
+@blp.arguments(ContactMergeIn)
+@blp.response(200, ContactOut)
+def merge(body: dict[str, Any], contact_id: int) -> Any:
+    """Merge this contact into another (supervisors and admins); answers the target."""
+    with unit_of_work() as session:
+        user = current_api_user()
+        target = merge_contacts(session, user, contact_id, body["into_contact_id"])
+        return contact_profile(session, user, target.id)

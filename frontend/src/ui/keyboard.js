@@ -1,4 +1,4 @@
-// Keyboard shortcuts: j/k move, c claim, n next, r reply, e escalate, ? help.
+// Keyboard shortcuts: j/k move, c claim, n next, r reply, e escalate, m merge, ? help.
 // Ignored while typing in a field or when a dialog is open.
 
 import { byId, isTyping } from "../lib/dom.js";
@@ -10,6 +10,7 @@ export const SHORTCUTS = [
   ["n", "take the next case from my queues"],
   ["r", "reply (focus the composer)"],
   ["e", "escalate the case"],
+  ["m", "merge the case into another of the same customer"],
   ["?", "this help"],
   ["Ctrl+Enter", "send the reply or note"],
   ["Esc", "close a dialog"],

@@ -1,6 +1,6 @@
 """sign-ins: each browser's session, listed and revocable, with a rotating remember-me
 
-Revision ID: 0010
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 06:00:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import inbox.models.base
 
-revision = '0010'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
