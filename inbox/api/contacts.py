@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from inbox.api.auth import current_api_user
-from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS, allow
+from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.contacts import ContactMergeIn, ContactOut, ErasureIn, ErasureOut
 from inbox.services import unit_of_work
@@ -18,16 +18,14 @@ from inbox.services.contacts.queries import contact_profile
 blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channel timeline")
 
 
-@blp.route("/contacts/<int:contact_id>")
-@allow(ANYONE)
+@blp.route("/contacts/<int:contact_id>", allow=ANYONE)
 @blp.response(200, ContactOut)
 def get_contact(contact_id: int) -> Any:
     with unit_of_work() as session:
         return contact_profile(session, current_api_user(), contact_id)
 
 
-@blp.route("/contacts/<int:contact_id>/export")
-@allow(SUPERVISORS)
+@blp.route("/contacts/<int:contact_id>/export", allow=SUPERVISORS)
 @blp.response(200)
 def export_contact(contact_id: int) -> Response:
     """Everything held about the person, as one JSON file (a data subject's request)."""
@@ -37,8 +35,7 @@ def export_contact(contact_id: int) -> Response:
     return response
 
 
-@blp.route("/contacts/<int:contact_id>/erase", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/contacts/<int:contact_id>/erase", methods=["POST"], allow=ADMINS)
 @blp.arguments(ErasureIn)
 @blp.response(200, ErasureOut)
 def erase_contact(body: dict[str, Any], contact_id: int) -> dict[str, int]:
@@ -48,8 +45,7 @@ def erase_contact(body: dict[str, Any], contact_id: int) -> dict[str, int]:
         return do_erase_contact(session, contact_id, current_api_user())
 
 
-@blp.route("/contacts/<int:contact_id>/merge", methods=["POST"])
-@allow(SUPERVISORS)
+@blp.route("/contacts/<int:contact_id>/merge", methods=["POST"], allow=SUPERVISORS)
 @blp.arguments(ContactMergeIn)
 @blp.response(200, ContactOut)
 def merge(body: dict[str, Any], contact_id: int) -> Any:
