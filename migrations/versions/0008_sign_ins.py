@@ -1,9 +1,4 @@
-"""sign-ins: each browser's session, listed and revocable, with a rotating remember-me
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-02 06:00:00
-"""
+"""sign-ins: each browser's session, listed and revocable, with a rotating remember-me"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ import inbox.models.base
 
 revision = '0008'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
