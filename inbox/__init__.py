@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when an app is made: `inbox web` patches the standard
     # library for gevent before anything imports ssl, sockets or threads
@@ -57,8 +57,26 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     _declare_security(api)
     _register_blueprints(app, api, API_PREFIX)
     errors.register(app)  # after flask-smorest, whose own handler this replaces
+    _tag_requests(app)
     socket.init_app(app, rt.redis_url)
     return app
+
+
+def _tag_requests(app: Flask) -> None:
+    """Each request gets an id for its log lines, the caller's X-Request-Id if it sent one,
+    and the answer says which."""
+    from flask import g, request
+
+    from inbox.logs import new_request_id
+
+    @app.before_request
+    def _name_request() -> None:
+        g.request_id = new_request_id(request.headers.get("X-Request-Id"))
+
+    @app.after_request
+    def _say_request(response: Any) -> Any:
+        response.headers.setdefault("X-Request-Id", g.get("request_id", ""))
+        return response
 
 
 def _declare_security(api: Api) -> None:

@@ -63,7 +63,9 @@ class Settings:
     public_url: str
     max_webhook_bytes: int
     delivery_retention_days: int  # raw webhook bodies are deleted after this many days
+    metrics_token: str  # a Bearer token for /metrics; empty: loopback callers only
     reopen_window_days: int
+    merge_undo_minutes: int = 10  # how long a case merge may be undone
     max_sockets: int = 4000
     send_retry_schedule: tuple[float, ...] = DEFAULT_SEND_RETRY_SCHEDULE
     secrets_keys: list[str] = field(default_factory=list)  # newest first (inbox.sealing)
@@ -184,7 +186,9 @@ def load_settings(overrides: dict[str, object] | None = None) -> Settings:
         public_url=_public_url(instance_path),
         max_webhook_bytes=_int_env("INBOX_MAX_WEBHOOK_BYTES", 1024 * 1024),
         delivery_retention_days=_int_env("INBOX_DELIVERY_RETENTION_DAYS", 30),
+        metrics_token=os.environ.get("INBOX_METRICS_TOKEN", ""),
         reopen_window_days=_int_env("INBOX_REOPEN_WINDOW_DAYS", 7),
+        merge_undo_minutes=_int_env("INBOX_MERGE_UNDO_MINUTES", 10),
         max_sockets=_int_env("INBOX_MAX_SOCKETS", 4000),
         send_retry_schedule=send_retry_schedule(os.environ.get("INBOX_SEND_RETRY_SCHEDULE")),
         meta_app_secret=provider["meta_app_secret"],

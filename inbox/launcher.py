@@ -18,10 +18,9 @@ SERVED_URL_FILE = "served-url"  # also read by inbox.config
 
 
 def _logging() -> None:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s",
-    )
+    from inbox.logs import configure_logging
+
+    configure_logging()
 
 
 def serve_web(host: str, port: int, connections: int) -> None:

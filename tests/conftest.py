@@ -126,24 +126,20 @@ def make_user(email: str, role: str, name: str, teams: list[str] | None = None) 
                            teams=teams)
 
 
-@pytest.fixture
-def agent_alice(runtime: Any) -> Any:
-    return make_user("alice@example.com", "agent", "Alice Agent")
+def _person(email: str, role: str, name: str) -> Any:
+    """A fixture: a user of this role, made once the runtime is up."""
+
+    @pytest.fixture
+    def person(runtime: Any) -> Any:
+        return make_user(email, role, name)
+
+    return person
 
 
-@pytest.fixture
-def agent_bob(runtime: Any) -> Any:
-    return make_user("bob@example.com", "agent", "Bob Agent")
-
-
-@pytest.fixture
-def supervisor_sam(runtime: Any) -> Any:
-    return make_user("sam@example.com", "supervisor", "Sam Supervisor")
-
-
-@pytest.fixture
-def admin_ada(runtime: Any) -> Any:
-    return make_user("ada@example.com", "admin", "Ada Admin")
+agent_alice = _person("alice@example.com", "agent", "Alice Agent")
+agent_bob = _person("bob@example.com", "agent", "Bob Agent")
+supervisor_sam = _person("sam@example.com", "supervisor", "Sam Supervisor")
+admin_ada = _person("ada@example.com", "admin", "Ada Admin")
 
 
 def token_for(user: Any) -> str:

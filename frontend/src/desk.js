@@ -12,11 +12,12 @@ import { Viewing } from "./realtime/viewing.js";
 import { Actions } from "./ui/actions.js";
 import { clearBanner, showConnection } from "./ui/banner.js";
 import { neighbour, renderCaseList } from "./ui/caseList.js";
-import { CaseView, targetClock } from "./ui/caseView.js";
+import { allowed, CaseView, targetClock } from "./ui/caseView.js";
 import { Composer } from "./ui/composer.js";
 import { renderContact } from "./ui/contactPanel.js";
 import { keepOlder } from "./ui/history.js";
 import { bindKeys, SHORTCUTS, showHelp } from "./ui/keyboard.js";
+import { Merging, mergeContactButton } from "./ui/merge.js";
 import { NoteComposer } from "./ui/notes.js";
 import { Notifier } from "./ui/notify.js";
 import { caseFolds } from "./ui/panes.js";
@@ -123,7 +124,11 @@ function drawCase() {
   if (!store.detail) return;
   composer.setCase(store.detail, store.contact);
   notes.setCase(store.detail.id);
-  renderContact(store, store.contact, { openCaseId: store.detail.id, onErased: refreshCase });
+  renderContact(store, store.contact, {
+    openCaseId: store.detail.id, extra: mergeContactButton(store, store.contact, merging),
+    onErased: refreshCase,
+  });
+  merging.showWhereItWent(store.detail);
 }
 
 function flash(id) {
@@ -199,6 +204,13 @@ const actions = new Actions(store, {
   },
   open: openCase,
 });
+const merging = new Merging(store, {
+  onChanged: () => {
+    refreshList();
+    refreshQueues();
+  },
+  open: openCase,
+});
 const composer = new Composer(store, viewing, {
   onSent: (caseId, message) => {
     if (store.detail?.id === caseId && !store.detail.messages.some((m) => m.id === message.id)) {
@@ -239,7 +251,7 @@ byId("tab-note").addEventListener("click", () => switchTab("note"));
 for (const button of byId("case-actions").querySelectorAll("button[data-action]")) {
   button.addEventListener("click", () => {
     const c = currentCase();
-    if (c) actions[button.dataset.action](c);
+    if (c) (button.dataset.action === "merge" ? merging : actions)[button.dataset.action](c);
   });
 }
 byId("next-case").addEventListener("click", () => actions.next());
@@ -275,6 +287,7 @@ bindKeys({
   a: () => folds.actions.toggle(),
   w: () => folds.composer.toggle(),
   e: () => { const c = currentCase(); if (c) actions.escalate(c); },
+  m: () => { const c = currentCase(); if (c && allowed(store, c).merge) merging.merge(c); },
   "?": showHelp,
 });
 

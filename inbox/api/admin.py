@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from inbox.api.auth import current_api_user
-from inbox.api.authorization import ADMINS, SUPERVISORS, allow
+from inbox.api.authorization import ADMINS, SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.jobs import after_commit
 from inbox.models import Channel
@@ -44,16 +44,14 @@ def _view(channel: Channel) -> dict[str, Any]:
     return channel_view(channel, current().settings.public_url)
 
 
-@blp.route("/channels")
-@allow(SUPERVISORS)
+@blp.route("/channels", allow=SUPERVISORS)
 @blp.response(200, ChannelOut(many=True))
 def get_channels() -> list[dict[str, Any]]:
     with unit_of_work(read_only=True) as session:
         return [_view(c) for c in session.scalars(select(Channel).order_by(Channel.id))]
 
 
-@blp.route("/channels", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/channels", methods=["POST"], allow=ADMINS)
 @blp.arguments(ChannelIn)
 @blp.response(201, ChannelOut)
 def post_channel(body: dict[str, Any]) -> dict[str, Any]:
@@ -68,16 +66,14 @@ def post_channel(body: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-@blp.route("/channels/<int:channel_id>")
-@allow(SUPERVISORS)
+@blp.route("/channels/<int:channel_id>", allow=SUPERVISORS)
 @blp.response(200, ChannelOut)
 def get_one_channel(channel_id: int) -> dict[str, Any]:
     with unit_of_work(read_only=True) as session:
         return _view(get_channel(session, channel_id))
 
 
-@blp.route("/channels/<int:channel_id>", methods=["PATCH"])
-@allow(ADMINS)
+@blp.route("/channels/<int:channel_id>", methods=["PATCH"], allow=ADMINS)
 @blp.arguments(ChannelPatch)
 @blp.response(200, ChannelOut)
 def patch_channel(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
@@ -85,16 +81,14 @@ def patch_channel(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
         return _view(do_edit_channel(session, channel_id, body, actor=current_api_user()))
 
 
-@blp.route("/channels/<int:channel_id>", methods=["DELETE"])
-@allow(ADMINS)
+@blp.route("/channels/<int:channel_id>", methods=["DELETE"], allow=ADMINS)
 @blp.response(204)
 def delete_channel(channel_id: int) -> None:
     with unit_of_work() as session:
         do_delete_channel(session, channel_id, actor=current_api_user())
 
 
-@blp.route("/channels/<int:channel_id>/rotate-secret", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/channels/<int:channel_id>/rotate-secret", methods=["POST"], allow=ADMINS)
 @blp.arguments(RotateSecretIn)
 @blp.response(200, RotateSecretOut)
 def rotate_secret(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
@@ -105,8 +99,7 @@ def rotate_secret(body: dict[str, Any], channel_id: int) -> dict[str, Any]:
     return {"signing_secret": secret, "rotation_grace_until": until}
 
 
-@blp.route("/deliveries")
-@allow(SUPERVISORS)
+@blp.route("/deliveries", allow=SUPERVISORS)
 @blp.arguments(DeliveryListArgs, location="query")
 @blp.response(200, DeliveryOut(many=True))
 def get_deliveries(args: dict[str, Any]) -> Any:
@@ -114,16 +107,14 @@ def get_deliveries(args: dict[str, Any]) -> Any:
         return list_deliveries(session, args.get("state"), args["limit"], args.get("before"))
 
 
-@blp.route("/deliveries/<int:delivery_id>")
-@allow(ADMINS)
+@blp.route("/deliveries/<int:delivery_id>", allow=ADMINS)
 @blp.response(200, DeliveryDetailOut)
 def get_one_delivery(delivery_id: int) -> Any:
     with unit_of_work() as session:
         return get_delivery(session, delivery_id)
 
 
-@blp.route("/deliveries/replay", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/deliveries/replay", methods=["POST"], allow=ADMINS)
 @blp.arguments(ReplayIn)
 @blp.response(202, ReplayOut)
 def replay(body: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Who may call each endpoint, declared on the route and checked before anything else.
 
-Every API view carries `@allow(...)` right under `@blp.route(...)`: it runs after the
+Every API route declares it — `@blp.route(rule, allow=ROLES[, case="case_id"])`, which
+inbox.api.base.ApiBlueprint requires — and `allow()` wraps the view: it runs after the
 caller is authenticated (the blueprint's before_request) and before flask-smorest parses
 the body or the query, so a caller without the role gets 403 whatever they sent, and one
 asking about a case they may not see gets the same 404 as for a case that does not exist.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -11,6 +12,8 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, Map
 
 from inbox.api.auth import Unauthenticated, authenticate_api_request
+from inbox.api.authorization import View
+from inbox.api.authorization import allow as authorize
 from inbox.api.errors import error_response
 
 API_PREFIX = "/api/v1"
@@ -33,7 +36,21 @@ class StrictQueryParser(FlaskParser):
 
 
 class ApiBlueprint(Blueprint):
+    """Every route says who may call it: `allow=` roles (and `case=` for a case route),
+    checked before its body or query is parsed (inbox.api.authorization)."""
+
     ARGUMENTS_PARSER = StrictQueryParser()
+
+    def route(  # type: ignore[override]
+        self, rule: str, *, allow: tuple[str, ...], case: str | None = None, **options: Any
+    ) -> Callable[[View], View]:
+        register = super().route(rule, **options)
+
+        def decorator(view: View) -> View:
+            register(authorize(allow, case=case)(view))
+            return view
+
+        return decorator
 
 
 def protected_blueprint(name: str, import_name: str, description: str) -> ApiBlueprint:

@@ -7,26 +7,25 @@ from typing import Any
 from flask import Response, jsonify
 
 from inbox.api.auth import current_api_user
-from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS, allow
+from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS
 from inbox.api.base import protected_blueprint
-from inbox.schemas.contacts import ContactOut, ErasureIn, ErasureOut
+from inbox.schemas.contacts import ContactMergeIn, ContactOut, ErasureIn, ErasureOut
 from inbox.services import unit_of_work
+from inbox.services.contacts.merging import merge_contacts
 from inbox.services.contacts.privacy import contact_export, do_erase_contact
 from inbox.services.contacts.queries import contact_profile
 
 blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channel timeline")
 
 
-@blp.route("/contacts/<int:contact_id>")
-@allow(ANYONE)
+@blp.route("/contacts/<int:contact_id>", allow=ANYONE)
 @blp.response(200, ContactOut)
 def get_contact(contact_id: int) -> Any:
     with unit_of_work() as session:
         return contact_profile(session, current_api_user(), contact_id)
 
 
-@blp.route("/contacts/<int:contact_id>/export")
-@allow(SUPERVISORS)
+@blp.route("/contacts/<int:contact_id>/export", allow=SUPERVISORS)
 @blp.response(200)
 def export_contact(contact_id: int) -> Response:
     """Everything held about the person, as one JSON file (a data subject's request)."""
@@ -36,8 +35,7 @@ def export_contact(contact_id: int) -> Response:
     return response
 
 
-@blp.route("/contacts/<int:contact_id>/erase", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/contacts/<int:contact_id>/erase", methods=["POST"], allow=ADMINS)
 @blp.arguments(ErasureIn)
 @blp.response(200, ErasureOut)
 def erase_contact(body: dict[str, Any], contact_id: int) -> dict[str, int]:
@@ -45,3 +43,14 @@ def erase_contact(body: dict[str, Any], contact_id: int) -> dict[str, int]:
     case figures kept; the erasure is recorded."""
     with unit_of_work() as session:
         return do_erase_contact(session, contact_id, current_api_user())
+
+
+@blp.route("/contacts/<int:contact_id>/merge", methods=["POST"], allow=SUPERVISORS)
+@blp.arguments(ContactMergeIn)
+@blp.response(200, ContactOut)
+def merge(body: dict[str, Any], contact_id: int) -> Any:
+    """Merge this contact into another (supervisors and admins); answers the target."""
+    with unit_of_work() as session:
+        user = current_api_user()
+        target = merge_contacts(session, user, contact_id, body["into_contact_id"])
+        return contact_profile(session, user, target.id)

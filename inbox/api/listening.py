@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inbox.api.auth import current_api_user
-from inbox.api.authorization import SUPERVISORS, allow
+from inbox.api.authorization import SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut, MessageOut
 from inbox.schemas.listening import MonitoredArgs, WatchTermIn, WatchTermOut
@@ -15,16 +15,14 @@ from inbox.services.ingest import listening
 blp = protected_blueprint("listening", __name__, "Watch list and the monitored stream")
 
 
-@blp.route("/watch-terms")
-@allow(SUPERVISORS)
+@blp.route("/watch-terms", allow=SUPERVISORS)
 @blp.response(200, WatchTermOut(many=True))
 def get_terms() -> Any:
     with unit_of_work() as session:
         return listening.list_watch_terms(session)
 
 
-@blp.route("/watch-terms", methods=["POST"])
-@allow(SUPERVISORS)
+@blp.route("/watch-terms", methods=["POST"], allow=SUPERVISORS)
 @blp.arguments(WatchTermIn)
 @blp.response(201, WatchTermOut)
 def post_term(body: dict[str, Any]) -> Any:
@@ -32,16 +30,14 @@ def post_term(body: dict[str, Any]) -> Any:
         return listening.do_add_watch_term(session, body["term"])
 
 
-@blp.route("/watch-terms/<int:term_id>", methods=["DELETE"])
-@allow(SUPERVISORS)
+@blp.route("/watch-terms/<int:term_id>", methods=["DELETE"], allow=SUPERVISORS)
 @blp.response(204)
 def delete_term(term_id: int) -> None:
     with unit_of_work() as session:
         listening.do_remove_watch_term(session, term_id)
 
 
-@blp.route("/monitored")
-@allow(SUPERVISORS)
+@blp.route("/monitored", allow=SUPERVISORS)
 @blp.arguments(MonitoredArgs, location="query")
 @blp.response(200, MessageOut(many=True))
 def get_monitored(args: dict[str, Any]) -> Any:
@@ -50,8 +46,7 @@ def get_monitored(args: dict[str, Any]) -> Any:
                                           args["limit"])
 
 
-@blp.route("/monitored/<int:message_id>/promote", methods=["POST"])
-@allow(SUPERVISORS)
+@blp.route("/monitored/<int:message_id>/promote", methods=["POST"], allow=SUPERVISORS)
 @blp.response(201, CaseOut)
 def promote(message_id: int) -> Any:
     user = current_api_user()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inbox.api.auth import current_api_user
-from inbox.api.authorization import ANYONE, SUPERVISORS, allow
+from inbox.api.authorization import ANYONE, SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import MessageOut
 from inbox.schemas.replies import (
@@ -23,8 +23,7 @@ from inbox.services.sending import canned, outbound, replies
 blp = protected_blueprint("replies", __name__, "Replies, notes and canned responses")
 
 
-@blp.route("/cases/<int:case_id>/reply", methods=["POST"])
-@allow(ANYONE, case="case_id")
+@blp.route("/cases/<int:case_id>/reply", methods=["POST"], allow=ANYONE, case="case_id")
 @blp.arguments(ReplyIn)
 @blp.response(201, MessageOut)
 def reply(body: dict[str, Any], case_id: int) -> Any:
@@ -34,8 +33,7 @@ def reply(body: dict[str, Any], case_id: int) -> Any:
                                  "confirm_public_contact_details"])
 
 
-@blp.route("/cases/<int:case_id>/notes", methods=["POST"])
-@allow(ANYONE, case="case_id")
+@blp.route("/cases/<int:case_id>/notes", methods=["POST"], allow=ANYONE, case="case_id")
 @blp.arguments(NoteIn)
 @blp.response(201, NoteOut)
 def note(body: dict[str, Any], case_id: int) -> Any:
@@ -43,16 +41,14 @@ def note(body: dict[str, Any], case_id: int) -> Any:
         return replies.add_note(session, current_api_user(), case_id, body["text"])
 
 
-@blp.route("/messages/<int:message_id>/retry", methods=["POST"])
-@allow(ANYONE)
+@blp.route("/messages/<int:message_id>/retry", methods=["POST"], allow=ANYONE)
 @blp.response(202, MessageOut)
 def retry(message_id: int) -> Any:
     with unit_of_work() as session:
         return outbound.retry(session, current_api_user(), message_id)
 
 
-@blp.route("/canned-responses")
-@allow(ANYONE)
+@blp.route("/canned-responses", allow=ANYONE)
 @blp.arguments(CannedArgs, location="query")
 @blp.response(200, CannedOut(many=True))
 def list_canned(args: dict[str, Any]) -> Any:
@@ -60,8 +56,7 @@ def list_canned(args: dict[str, Any]) -> Any:
         return canned.search(session, args.get("q"))
 
 
-@blp.route("/canned-responses", methods=["POST"])
-@allow(SUPERVISORS)
+@blp.route("/canned-responses", methods=["POST"], allow=SUPERVISORS)
 @blp.arguments(CannedIn)
 @blp.response(201, CannedOut)
 def create_canned(body: dict[str, Any]) -> Any:
@@ -69,8 +64,7 @@ def create_canned(body: dict[str, Any]) -> Any:
         return canned.create(session, current_api_user(), body)
 
 
-@blp.route("/canned-responses/<int:canned_id>", methods=["PATCH"])
-@allow(SUPERVISORS)
+@blp.route("/canned-responses/<int:canned_id>", methods=["PATCH"], allow=SUPERVISORS)
 @blp.arguments(CannedPatch)
 @blp.response(200, CannedOut)
 def update_canned(body: dict[str, Any], canned_id: int) -> Any:
@@ -78,8 +72,7 @@ def update_canned(body: dict[str, Any], canned_id: int) -> Any:
         return canned.update(session, current_api_user(), canned_id, body)
 
 
-@blp.route("/canned-responses/<int:canned_id>", methods=["DELETE"])
-@allow(SUPERVISORS)
+@blp.route("/canned-responses/<int:canned_id>", methods=["DELETE"], allow=SUPERVISORS)
 @blp.response(204)
 def delete_canned(canned_id: int) -> None:
     with unit_of_work() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from inbox.api.authorization import ADMINS, SUPERVISORS, allow
+from inbox.api.authorization import ADMINS, SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.routing import (
     CalendarIn,
@@ -20,16 +20,14 @@ from inbox.services.sla import policies as sla_policies
 blp = protected_blueprint("sla", __name__, "SLA policies and business-hours calendars")
 
 
-@blp.route("/calendars")
-@allow(SUPERVISORS)
+@blp.route("/calendars", allow=SUPERVISORS)
 @blp.response(200, CalendarOut(many=True))
 def get_calendars() -> Any:
     with unit_of_work() as session:
         return sla_policies.list_calendars(session)
 
 
-@blp.route("/calendars", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/calendars", methods=["POST"], allow=ADMINS)
 @blp.arguments(CalendarIn)
 @blp.response(201, CalendarOut)
 def post_calendar(body: dict[str, Any]) -> Any:
@@ -37,8 +35,7 @@ def post_calendar(body: dict[str, Any]) -> Any:
         return sla_policies.do_save_calendar(session, body)
 
 
-@blp.route("/calendars/<int:calendar_id>", methods=["PATCH"])
-@allow(ADMINS)
+@blp.route("/calendars/<int:calendar_id>", methods=["PATCH"], allow=ADMINS)
 @blp.arguments(CalendarPatch)
 @blp.response(200, CalendarOut)
 def patch_calendar(body: dict[str, Any], calendar_id: int) -> Any:
@@ -46,16 +43,14 @@ def patch_calendar(body: dict[str, Any], calendar_id: int) -> Any:
         return sla_policies.do_save_calendar(session, body, calendar_id)
 
 
-@blp.route("/sla-policies")
-@allow(SUPERVISORS)
+@blp.route("/sla-policies", allow=SUPERVISORS)
 @blp.response(200, PolicyOut(many=True))
 def get_policies() -> Any:
     with unit_of_work() as session:
         return sla_policies.list_policies(session)
 
 
-@blp.route("/sla-policies", methods=["POST"])
-@allow(ADMINS)
+@blp.route("/sla-policies", methods=["POST"], allow=ADMINS)
 @blp.arguments(PolicyIn)
 @blp.response(201, PolicyOut)
 def post_policy(body: dict[str, Any]) -> Any:
@@ -64,8 +59,7 @@ def post_policy(body: dict[str, Any]) -> Any:
         return policy
 
 
-@blp.route("/sla-policies/<int:policy_id>", methods=["PATCH"])
-@allow(ADMINS)
+@blp.route("/sla-policies/<int:policy_id>", methods=["PATCH"], allow=ADMINS)
 @blp.arguments(PolicyPatch)
 @blp.response(200, PolicyOut)
 def patch_policy(body: dict[str, Any], policy_id: int) -> Any:

@@ -109,13 +109,19 @@ def _case_id_of(data: Any) -> int | None:
     return case_id if isinstance(case_id, int) and not isinstance(case_id, bool) else None
 
 
+def _caller_and_case(data: Any) -> tuple[Any, int] | None:
+    """Who sent a case message and the case it names; None when either is missing."""
+    user = _user_of(request.sid)  # type: ignore[attr-defined]
+    case_id = _case_id_of(data)
+    return (user, case_id) if user is not None and case_id is not None else None
+
+
 @socketio.on("case.view")
 def on_case_view(data: Any) -> dict[str, Any]:
     """Open a case: join its room, tell the others, learn who is already there."""
-    user = _user_of(request.sid)  # type: ignore[attr-defined]
-    case_id = _case_id_of(data)
-    if user is None or case_id is None:
+    if (named := _caller_and_case(data)) is None:
         return {"ok": False, "error": "send {case_id: <int>}"}
+    user, case_id = named
     try:
         with unit_of_work() as session:
             others = do_open_case(session, user, case_id, request.sid)  # type: ignore[attr-defined]
@@ -130,11 +136,11 @@ def on_case_view(data: Any) -> dict[str, Any]:
 
 @socketio.on("case.typing")
 def on_case_typing(data: Any) -> dict[str, Any]:
-    user = _user_of(request.sid)  # type: ignore[attr-defined]
-    case_id = _case_id_of(data)
+    named = _caller_and_case(data)
     typing = data.get("typing") if isinstance(data, dict) else None
-    if user is None or case_id is None or not isinstance(typing, bool):
+    if named is None or not isinstance(typing, bool):
         return {"ok": False, "error": "send {case_id: <int>, typing: <bool>}"}
+    user, case_id = named
     try:
         with unit_of_work() as session:
             do_set_typing(session, user, case_id, request.sid, typing)  # type: ignore[attr-defined]
@@ -146,10 +152,9 @@ def on_case_typing(data: Any) -> dict[str, Any]:
 @socketio.on("case.leave")
 def on_case_leave(data: Any) -> dict[str, Any]:
     """Close a case: leave its room; the others see 'left' once no tab of ours has it."""
-    user = _user_of(request.sid)  # type: ignore[attr-defined]
-    case_id = _case_id_of(data)
-    if user is None or case_id is None:
+    if (named := _caller_and_case(data)) is None:
         return {"ok": False, "error": "send {case_id: <int>}"}
+    user, case_id = named
     leave_room(case_room(case_id))
     connection = connections.get(request.sid)  # type: ignore[attr-defined]
     if connection is not None:

@@ -118,6 +118,11 @@ class ResolveIn(Schema):
     disposition = fields.String(required=True, validate=validate.Length(min=1, max=80))
 
 
+class MergeIn(Schema):
+    into_case_id = fields.Integer(required=True, metadata={
+        "description": "the open case of the same customer that takes this case's work"})
+
+
 class ReopenIn(Schema):
     reason = fields.String(load_default="reopened by an agent", validate=validate.Length(max=2000))
 

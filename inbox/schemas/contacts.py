@@ -1,4 +1,4 @@
-"""The contact panel's shape, and erasing a contact."""
+"""The contact panel's shape, merging one contact into another, and erasing one."""
 
 from __future__ import annotations
 
@@ -31,3 +31,8 @@ class ErasureOut(Schema):
     notes = fields.Integer()
     cases = fields.Integer()
     identities = fields.Integer()
+
+
+class ContactMergeIn(Schema):
+    into_contact_id = fields.Integer(required=True, metadata={
+        "description": "the contact that takes this one's identities and cases"})

@@ -35,6 +35,9 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "sms_from": ("SMS sender number", "tel", "E.164, e.g. +14155550100"),
     "retention_days": ("Keep messages for (days)", "days",
                        "older messages of finished cases lose their text; empty: for ever"),
+    "join_open_case_hours": ("Join an open case within (hours)", "integer",
+                             "a customer's new conversation joins their open case on this "
+                             "channel if it had a message within this many hours; 0: off"),
     "access_token": ("Access token", "secret", "the page or account access token"),
     "bearer_token": ("Bearer token", "secret", "an OAuth 2 user-context token"),
     "account_sid": ("Account SID", "secret", "Twilio's account SID"),

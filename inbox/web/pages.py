@@ -20,6 +20,7 @@ from inbox.services import unit_of_work
 from inbox.services.admin.sign_ins import do_end_sign_in, do_open_sign_in
 from inbox.services.admin.users import authenticate_password
 from inbox.services.cases.viewing import desk_directory
+from inbox.services.metrics import count_signin_failure
 from inbox.web.signin_limits import (
     ACCOUNT_FAILURES,
     ADDRESS_FAILURES,
@@ -97,6 +98,7 @@ def login() -> str | WerkzeugResponse | tuple[str, int]:
     with unit_of_work() as db:
         user = authenticate_password(db, email, request.form.get("password", ""))
         if user is None:
+            count_signin_failure()
             return render_template("login.html", error="Wrong email or password.",
                                    email=email), 401
         sign_in, remember_cookie = do_open_sign_in(

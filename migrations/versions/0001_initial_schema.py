@@ -15,8 +15,6 @@ import inbox.models.base
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""ingestion: replay keys, conversation threads
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-26 01:04:05.000727
-"""
+"""ingestion: replay keys, conversation threads"""
 
 from __future__ import annotations
 
@@ -15,8 +10,6 @@ import inbox.models.base
 
 revision = '0002'
 down_revision = '0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

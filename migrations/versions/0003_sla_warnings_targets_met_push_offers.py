@@ -1,9 +1,4 @@
-"""sla warnings, targets met, push offers
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-26 01:14:50.330782
-"""
+"""sla warnings, targets met, push offers"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ import inbox.models.base
 
 revision = '0003'
 down_revision = '0002'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

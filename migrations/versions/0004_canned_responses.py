@@ -1,9 +1,4 @@
-"""canned responses
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-26 01:31:02.216655
-"""
+"""canned responses"""
 
 from __future__ import annotations
 
@@ -15,8 +10,6 @@ import inbox.models.base
 
 revision = '0004'
 down_revision = '0003'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""outbound send state time
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-26 01:50:36.685433
-"""
+"""outbound send state time"""
 
 from __future__ import annotations
 
@@ -14,8 +9,6 @@ import inbox.models.base
 
 revision = '0005'
 down_revision = '0004'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,5 @@
 """seal channel secrets at rest
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-01 23:20:00
-
 Channel secrets written before sealing existed are sealed with the newest key of
 INBOX_SECRETS_KEY (or the instance's generated key). The column stays JSON.
 """
@@ -16,8 +12,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 revision = '0006'
 down_revision = '0005'
-branch_labels = None
-depends_on = None
 
 
 def _channels(dialect: str) -> sa.TableClause:

@@ -1,9 +1,5 @@
 """admin changes; a fresh install gets a default team and queue
 
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-01 23:30:00
-
 Without a team and a queue every case of a new install would land in no queue and on
 no agent's desk; an install that has some keeps what it has.
 """
@@ -20,8 +16,6 @@ import inbox.models.base
 
 revision = '0007'
 down_revision = '0006'
-branch_labels = None
-depends_on = None
 
 DEFAULT_TEAM = "Everyone"
 DEFAULT_QUEUE = "General"

@@ -38,12 +38,15 @@ def test_the_desk_page_loads_the_bundle_with_a_version(client: Any, workspace: A
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
 
 
-def test_without_the_bundle_the_desk_says_how_to_build_it(
-    client: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("page", "path"), [("pages", "/"), ("admin", "/admin")])
+def test_without_its_bundle_a_page_says_how_to_build_it(
+    client: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch, page: str, path: str
 ) -> None:
-    monkeypatch.setattr(pages, "BUNDLE", "dist/not-built.js")
-    _signed_in(client, workspace.alice.email)
-    html = client.get("/").get_data(as_text=True)
+    from inbox.web import admin
+
+    monkeypatch.setattr({"pages": pages, "admin": admin}[page], "BUNDLE", "dist/not-built.js")
+    _signed_in(client, workspace.sam.email)
+    html = client.get(path).get_data(as_text=True)
     assert "JavaScript is not built" in html
     assert "npm ci &amp;&amp; npm run build" in html
     assert "not-built.js?v=" not in html
@@ -62,17 +65,6 @@ def test_the_admin_page_loads_its_own_bundle_under_the_same_policy(
     assert re.search(r'<script type="module" src="/static/dist/admin\.js\?v=\d+">', html)
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert 'href="/admin"' in client.get("/").get_data(as_text=True)  # the desk links to it
-
-
-def test_without_its_bundle_the_admin_page_says_how_to_build_it(
-    client: Any, workspace: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from inbox.web import admin
-
-    monkeypatch.setattr(admin, "BUNDLE", "dist/not-built.js")
-    _signed_in(client, workspace.sam.email)
-    html = client.get("/admin").get_data(as_text=True)
-    assert "JavaScript is not built" in html and "npm ci &amp;&amp; npm run build" in html
 
 
 def test_the_browser_finds_a_favicon_where_it_looks(client: Any) -> None:

@@ -43,6 +43,8 @@ def _apply(action: str, case: Case, actor: Any) -> None:
             cases.do_close(session, case, actor)
         elif action == "enqueue":
             cases.do_enqueue(session, case)
+        else:  # merged_into, unmerged: merging's own (tests/integration/test_merging.py)
+            cases.transition(session, case, action, actor=actor)
 
 
 LEGAL = [(action, start) for action, (starts, _) in TRANSITIONS.items() for start in starts]

@@ -51,20 +51,14 @@ SUPERVISOR = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), ADMIN_ONLY + SUPERVISOR)
-def test_agents_are_refused_admin_and_supervisor_resources(
-    api_as: Any, agent_alice: Any, method: str, path: str, body: Any
+@pytest.mark.parametrize(("role", "method", "path", "body"), [
+    *(("agent_alice", *call) for call in ADMIN_ONLY + SUPERVISOR),
+    *(("supervisor_sam", *call) for call in ADMIN_ONLY),
+])
+def test_agents_and_supervisors_are_refused_what_is_above_them(
+    api_as: Any, request: pytest.FixtureRequest, role: str, method: str, path: str, body: Any
 ) -> None:
-    client = api_as(agent_alice)
-    response = client.client.open(path, method=method, json=body, headers=client._headers())
-    assert response.status_code == 403
-
-
-@pytest.mark.parametrize(("method", "path", "body"), ADMIN_ONLY)
-def test_supervisors_are_refused_admin_changes(
-    api_as: Any, supervisor_sam: Any, method: str, path: str, body: Any
-) -> None:
-    client = api_as(supervisor_sam)
+    client = api_as(request.getfixturevalue(role))
     response = client.client.open(path, method=method, json=body, headers=client._headers())
     assert response.status_code == 403
 

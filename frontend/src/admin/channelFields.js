@@ -27,6 +27,8 @@ function control(id, name, input, { set, label }) {
     }
     case "days":
       return h("input", { id, name, type: "number", min: "1", step: "1", "data-type": "integer" });
+    case "integer":
+      return h("input", { id, name, type: "number", min: "0", step: "1", inputmode: "numeric", "data-type": "integer" });
     case "url":
     case "tel":
       return h("input", { id, name, type: input, autocomplete: "off" });

@@ -24,7 +24,7 @@ function replies(c) {
 
 export class ChannelsSection extends ListSection {
   constructor(boot, changed) {
-    super(boot, changed, { id: "channels", rows: "channel-rows", form: "channel-form", empty: "No channels yet: connect one below." });
+    super(boot, changed, { path: "/channels", id: "channels", rows: "channel-rows", form: "channel-form", empty: "No channels yet: connect one below." });
     this.kind = byId("channel-kind");
     for (const [kind, about] of Object.entries(boot.kinds)) {
       this.kind.append(h("option", { value: kind }, about.label));
@@ -54,10 +54,6 @@ export class ChannelsSection extends ListSection {
       box.hidden = !fields.length;
       box.replaceChildren(box.querySelector("legend"), ...fields);
     }
-  }
-
-  path() {
-    return "/channels";
   }
 
   rowFor(c, admin) {

@@ -8,12 +8,13 @@ import { AdminForm } from "./forms.js";
 import { attempt, fillRows } from "./sections.js";
 
 export class ListSection {
-  /** `id`: the section; `rows`: its table body; `form`: its form's id (or none);
-   * `empty`: what the table says with no rows. A subclass gives path(), rowFor(item,
-   * isAdmin) and, with a form, save(values, editingId). */
-  constructor(boot, changed, { id, rows, form = null, empty }) {
+  /** `id`: the section; `path`: the API list it shows; `rows`: its table body; `form`:
+   * its form's id (or none); `empty`: what the table says with no rows. A subclass gives
+   * rowFor(item, isAdmin) and, with a form, save(values, editingId). */
+  constructor(boot, changed, { id, path, rows, form = null, empty }) {
     this.boot = boot;
     this.changed = changed;
+    this.path = path;
     this.el = byId(id);
     this.rows = byId(rows);
     this.empty = empty;
@@ -22,7 +23,7 @@ export class ListSection {
   }
 
   async load() {
-    this.items = await get(this.path());
+    this.items = await get(this.path);
     this.render();
   }
 

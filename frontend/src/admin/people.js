@@ -15,7 +15,7 @@ function capacityText(capacity) {
 
 export class PeopleSection extends ListSection {
   constructor(boot, changed) {
-    super(boot, changed, { id: "people", rows: "user-rows", form: "user-form", empty: "Nobody yet." });
+    super(boot, changed, { path: "/users", id: "people", rows: "user-rows", form: "user-form", empty: "Nobody yet." });
     for (const role of boot.roles) byId("user-role").append(h("option", { value: role }, role));
     byId("user-capacity").append(...boot.capacity_kinds.map((kind) => fieldBox({
       form: "user",
@@ -33,10 +33,6 @@ export class PeopleSection extends ListSection {
       byId(`user-${name}`).disabled = locked;
       this.el.querySelector(`[data-field="${name}"]`).hidden = locked;
     }
-  }
-
-  path() {
-    return "/users";
   }
 
   rowFor(u, admin) {

@@ -8,11 +8,7 @@ import { button, row } from "./sections.js";
 
 export class QueuesSection extends ListSection {
   constructor(boot, changed) {
-    super(boot, changed, { id: "queues", rows: "queue-rows", form: "queue-form", empty: "No queues yet." });
-  }
-
-  path() {
-    return "/queues/all";
+    super(boot, changed, { path: "/queues/all", id: "queues", rows: "queue-rows", form: "queue-form", empty: "No queues yet." });
   }
 
   rowFor(q, admin) {

@@ -17,11 +17,7 @@ function browserName(agent) {
 
 export class SignInsSection extends ListSection {
   constructor(boot, changed) {
-    super(boot, changed, { id: "sign-ins", rows: "sign-in-rows", empty: "No open sign-ins." });
-  }
-
-  path() {
-    return this.boot.me.is_admin ? "/sign-ins?all=true" : "/sign-ins";
+    super(boot, changed, { path: boot.me.is_admin ? "/sign-ins?all=true" : "/sign-ins", id: "sign-ins", rows: "sign-in-rows", empty: "No open sign-ins." });
   }
 
   rowFor(s) {

@@ -8,11 +8,7 @@ import { button, confirmed, row } from "./sections.js";
 
 export class TeamsSection extends ListSection {
   constructor(boot, changed) {
-    super(boot, changed, { id: "teams", rows: "team-rows", form: "team-form", empty: "No teams yet." });
-  }
-
-  path() {
-    return "/teams";
+    super(boot, changed, { path: "/teams", id: "teams", rows: "team-rows", form: "team-form", empty: "No teams yet." });
   }
 
   rowFor(t, admin) {

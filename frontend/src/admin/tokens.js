@@ -9,11 +9,7 @@ import { button, confirmed, row, showOnce } from "./sections.js";
 
 export class TokensSection extends ListSection {
   constructor(boot, changed) {
-    super(boot, changed, { id: "tokens", rows: "token-rows", form: "token-form", empty: "No tokens yet." });
-  }
-
-  path() {
-    return this.boot.me.is_admin ? "/tokens?all=true" : "/tokens";
+    super(boot, changed, { path: boot.me.is_admin ? "/tokens?all=true" : "/tokens", id: "tokens", rows: "token-rows", form: "token-form", empty: "No tokens yet." });
   }
 
   rowFor(t) {

@@ -41,6 +41,7 @@ export function allowed(store, c) {
     escalate: open,
     deescalate: me.is_supervisor && c.escalation_level > 0,
     transfer: open && (free || may),
+    merge: open && Boolean(c.contact_id) && (free || may),
   };
 }
 

@@ -46,7 +46,7 @@ function trendSection(trend) {
     h("figcaption", null, `Latest ${mood(latest)} (${latest.toFixed(2)}), average ${average.toFixed(2)} over ${trend.length} messages`));
 }
 
-export function renderContact(store, contact, { openCaseId, onErased = () => {} }) {
+export function renderContact(store, contact, { openCaseId, extra = null, onErased = () => {} }) {
   const panel = byId("contact-panel");
   clear(panel);
   if (!contact) {
@@ -60,6 +60,7 @@ export function renderContact(store, contact, { openCaseId, onErased = () => {} 
       h("dt", null, "Followers"), h("dd", { "data-fact": "followers" }, Number(contact.followers ?? 0).toLocaleString()),
       h("dt", null, "Influence"), h("dd", { "data-fact": "influence" },
         h("meter", { min: 0, max: 100, low: 40, high: 70, value: contact.influence_score ?? 0 }), ` ${contact.influence_score ?? 0} / 100`),
+      h("dt", null, "Contact"), h("dd", { "data-fact": "contact-id" }, `#${contact.id}`),
       contact.location ? [h("dt", null, "Location"), h("dd", null, contact.location)] : null,
       contact.email ? [h("dt", null, "Email"), h("dd", null, contact.email)] : null,
       contact.phone ? [h("dt", null, "Phone"), h("dd", null, contact.phone)] : null,
@@ -81,4 +82,5 @@ export function renderContact(store, contact, { openCaseId, onErased = () => {} 
       h("span", { class: "muted" }, ` · ${c.status} · ${clock(c.created_at)}`)))),
     ...(privacySection(store, contact, { onErased }) ?? []),
   );
+  if (extra) panel.append(extra);
 }

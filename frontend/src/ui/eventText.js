@@ -1,5 +1,10 @@
 // A case event as a sentence: "Claimed by Alice", "Escalated to level 1 by Bob because …".
 
+function moved(data) {
+  const count = (data.message_ids ?? []).length;
+  return `${count} ${count === 1 ? "message" : "messages"} moved`;
+}
+
 export function eventText(store, event) {
   const who = store.userName(event.actor_id);
   const by = event.actor_id ? ` by ${who}` : " automatically";
@@ -25,6 +30,12 @@ export function eventText(store, event) {
     case "sla_warning": return `SLA warning: ${String(d.target ?? "").replace("_", " ")} due soon`;
     case "sla_breach": return `SLA breached: ${String(d.target ?? "").replace("_", " ")}`;
     case "send_retried": return `A reply that was not sent was sent again${by}`;
+    case "merged_into": return `Merged into case #${d.into_case_id}${by} (${moved(d)})`;
+    case "merged_from": return `Case #${d.from_case_id} merged in${by} (${moved(d)})`;
+    case "unmerged": return `Merge into case #${d.from_case_id} undone${by}: back as it was`;
+    case "merge_undone": return `Merge of case #${d.case_id} undone${by}: its messages went back`;
+    case "conversation_joined": return `A new conversation of the customer joined this case (within ${d.hours} h)`;
+    case "contact_merged": return `Contact #${d.from_contact_id} merged into #${d.into_contact_id}${by}`;
     case "priority_raised": return `Priority raised to P${d.priority}${d.why === "sla_breach" ? " (SLA breach)" : ""}`;
     default: return `${event.kind.replaceAll("_", " ")}${by}`;
   }

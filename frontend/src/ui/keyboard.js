@@ -1,5 +1,5 @@
-// Keyboard shortcuts: j/k move, c claim, n next, r reply, e escalate, a/w fold the
-// actions/composer, ? help.
+// Keyboard shortcuts: j/k move, c claim, n next, r reply, e escalate, m merge, a/w fold
+// the actions/composer, ? help.
 // Ignored while typing in a field or when a dialog is open.
 
 import { byId, isTyping } from "../lib/dom.js";
@@ -11,6 +11,7 @@ export const SHORTCUTS = [
   ["n", "take the next case from my queues"],
   ["r", "reply (focus the composer)"],
   ["e", "escalate the case"],
+  ["m", "merge the case into another of the same customer"],
   ["a", "show or hide the case actions and SLA clocks"],
   ["w", "show or hide the composer (more room for the conversation)"],
   ["?", "this help"],

@@ -47,6 +47,15 @@ def _visibilities(value: Any) -> str | None:
     return "must be a non-empty list of 'public' and 'private'"
 
 
+MAX_JOIN_HOURS = 720  # 30 days: longer is the reopen window's job
+
+
+def _hours(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_JOIN_HOURS:
+        return None
+    return f"must be a whole number of hours from 0 (off) to {MAX_JOIN_HOURS}"
+
+
 def _url(value: Any) -> str | None:
     # Only the form here; where it may point is checked against the outbound policy
     # (channel_admin.check_reply_url), which needs the service's settings.
@@ -82,25 +91,34 @@ def _email(value: Any) -> str | None:
     return None if isinstance(value, str) and EMAIL.match(value) else "must be an email address"
 
 
+# Settings every kind takes, beside its own: how its new conversations become cases.
+CASE_SETTINGS: dict[str, Check] = {"join_open_case_hours": _hours}
+
+
+def _settings(**own: Check) -> dict[str, Check]:
+    return {**own, **CASE_SETTINGS}
+
+
 PROFILES: dict[str, Profile] = {
     "facebook": Profile("a", "Facebook", "the page id", _digits("the page id"),
-                        credentials={"access_token": _text(1000)},
+                        settings=_settings(), credentials={"access_token": _text(1000)},
                         needed_to_send=(("access_token",),)),
     "instagram": Profile("an", "Instagram", "the Instagram account id",
-                         _digits("the Instagram account id"),
+                         _digits("the Instagram account id"), settings=_settings(),
                          credentials={"access_token": _text(1000)},
                          needed_to_send=(("access_token",),)),
     "x": Profile("an", "X", "the X user id of the brand account", _digits("the X user id"),
+                 settings=_settings(),
                  credentials={"bearer_token": _text(1000), "access_token": _text(1000)},
                  needed_to_send=(("bearer_token", "access_token"),)),
     "email": Profile("an", "email", "the mailbox address", _email,
-                     settings={"from_name": _text(200)}, signed_by_channel=True),
+                     settings=_settings(from_name=_text(200)), signed_by_channel=True),
     "voice": Profile("a", "voice", "the phone number", _phone,
-                     settings={"sms_enabled": _boolean, "sms_from": _phone},
+                     settings=_settings(sms_enabled=_boolean, sms_from=_phone),
                      credentials={"account_sid": _text(64), "auth_token": _text(200)},
                      needed_to_send=(("account_sid",),)),
     "generic": Profile("a", "generic", None,
-                       settings={"reply_url": _url, "reply_visibilities": _visibilities},
+                       settings=_settings(reply_url=_url, reply_visibilities=_visibilities),
                        needed_to_send=(("reply_url",),), signed_by_channel=True),
 }
 
@@ -122,6 +140,13 @@ def normalize_external_id(kind: str, external_id: str | None) -> str | None:
         return None
     value = external_id.strip()
     return value.lower() if kind == "email" else value
+
+
+def join_open_case_hours(channel: Channel) -> int:
+    """The channel's join rule: hours within which a customer's new conversation joins
+    their open case on the channel (0: off, every new conversation opens a case)."""
+    value = (channel.settings or {}).get("join_open_case_hours")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def profile(kind: str) -> Profile:

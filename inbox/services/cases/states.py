@@ -35,12 +35,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "resolve": (frozenset({"queued", "assigned", "pending"}), "resolved"),
     "reopen": (frozenset({"resolved"}), "queued"),
     "close": (frozenset({"resolved"}), "closed"),
+    # Merging (cases/merging.py): the source is done, its work lives on in the target;
+    # undoing it puts the source back in the status it had, which the caller gives.
+    "merged_into": (frozenset({"new", "queued", "assigned", "pending"}), "resolved"),
+    "unmerged": (frozenset({"resolved"}), "queued"),
 }
 
 
 # Transitions after which push mode should look for offers to make.
 FREES_OR_QUEUES_WORK = frozenset({"enqueue", "release", "transfer", "set_pending", "resolve",
-                                  "reopen"})
+                                  "reopen", "merged_into", "unmerged"})
 
 
 def case_rooms(case: Case, *extra: str | None) -> list[str]:

@@ -15,6 +15,7 @@ from inbox.services.routing.engine import RoutingDecision
 class MessageOutcome(enum.Enum):
     NEW_CASE = "new_case"
     APPENDED = "appended"
+    JOINED = "joined"  # a new conversation joined the customer's open case (join rule)
     REOPENED = "reopened"
     DUPLICATE = "duplicate"
     ECHO = "echo"

@@ -3,7 +3,9 @@
 The steps (take_in_messages, docs/ingestion.md): known already -> enrich -> listening ->
 contacts -> threads (threads.py) -> store -> cases -> link -> after commit. A message
 on an open case appends; on a case resolved within the reopen window reopens it;
-otherwise it opens a new case (routed by the stored rules) linked to the old one.
+otherwise it joins the customer's open case on the channel if the channel's join rule
+says so (join_open_case_hours), else opens a new case (routed by the stored rules)
+linked to the old one.
 
 The work is set-based: a batch costs a handful of multi-row statements (read
 parents, insert-or-ignore messages, upsert-and-lock threads, load cases, insert
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage
@@ -24,6 +26,7 @@ from inbox.realtime.payloads import case_payload, case_updated_payload, message_
 from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS
 from inbox.runtime import current
+from inbox.services.admin.channel_profiles import join_open_case_hours
 from inbox.services.cases import states as case_states
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
 from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
@@ -140,13 +143,52 @@ def _new_case(session: Session, routing: RoutingTable, arrival: Arrival,
     return case
 
 
+JoinKey = tuple[int, int]  # (contact id, channel id)
+
+
+def _join_key(arrival: Arrival) -> JoinKey | None:
+    """Where the join rule may apply: a known customer on a channel that has it on."""
+    if arrival.contact is None or arrival.contact.id is None:
+        return None
+    return (arrival.contact.id, arrival.channel.id) if join_open_case_hours(
+        arrival.channel) else None
+
+
+def _joinable_cases(session: Session, working: list[Arrival]) -> dict[JoinKey, Case]:
+    """Per customer and channel with the join rule on, their open case with the newest
+    message within the rule's hours: one read for the whole batch."""
+    keys = sorted({key for arrival in working if (key := _join_key(arrival)) is not None})
+    if not keys:
+        return {}
+    hours = max(join_open_case_hours(a.channel) for a in working if _join_key(a) is not None)
+    since = min(a.msg.sent_at for a in working) - timedelta(hours=hours)
+    found: dict[JoinKey, Case] = {}
+    for case in session.scalars(select(Case).where(
+            tuple_(Case.contact_id, Case.channel_id).in_(keys),
+            Case.status.in_(case_states.OPEN), Case.last_message_at >= since,
+    ).order_by(Case.last_message_at.desc(), Case.id.desc())):
+        found.setdefault((int(case.contact_id or 0), int(case.channel_id or 0)), case)
+    return found
+
+
+def _joins(arrival: Arrival, joinable: dict[JoinKey, Case]) -> Case | None:
+    key = _join_key(arrival)
+    case = joinable.get(key) if key is not None else None
+    if case is None or case.last_message_at is None:
+        return None
+    within = timedelta(hours=join_open_case_hours(arrival.channel))
+    return case if arrival.msg.sent_at - case.last_message_at <= within else None
+
+
 def _decide(session: Session, routing: RoutingTable, working: list[Arrival],
             threads: dict[tuple[int, str], ThreadRow]) -> None:
-    """In arrival order: which case each message feeds, and how (new, reopen, append).
-    Only a thread's first message of the batch can open or reopen; the rest append."""
+    """In arrival order: which case each message feeds, and how (new, reopen, join,
+    append). Only a thread's first message of the batch can open, reopen or join; the
+    rest append."""
     ids = sorted({row.case_id for row in threads.values() if row.case_id is not None})
     existing = {case.id: case for case in session.scalars(
         select(Case).where(Case.id.in_(ids)))} if ids else {}
+    joinable = _joinable_cases(session, working)
     window = timedelta(days=current().settings.reopen_window_days)
     current_case: dict[tuple[int, str], Case] = {}  # threads with a case to append to now
     for arrival in working:
@@ -160,12 +202,16 @@ def _decide(session: Session, routing: RoutingTable, working: list[Arrival],
         elif (case is not None and case.status == "resolved" and case.resolved_at is not None
               and arrival.msg.sent_at - case.resolved_at <= window):
             arrival.outcome = MessageOutcome.REOPENED
+        elif (joined := _joins(arrival, joinable)) is not None:
+            case, arrival.outcome = joined, MessageOutcome.JOINED
         else:
             case = _new_case(session, routing, arrival, case)
             if case is None:
                 arrival.outcome = MessageOutcome.MONITORED
                 continue
             arrival.outcome = MessageOutcome.NEW_CASE
+            if (key := _join_key(arrival)) is not None:
+                joinable[key] = case  # the customer's next new conversation joins this one
         arrival.case = current_case[arrival.thread] = case
 
 
@@ -226,6 +272,10 @@ def _apply(session: Session, arrival: Arrival) -> None:
         # The message itself is the record; lists still hear that the case moved.
         publish(session, "case.updated", case_updated_payload(case, "message_received", None),
                 case_states.case_rooms(case))
+    elif arrival.outcome is MessageOutcome.JOINED:
+        case_states.record_event(session, case, "conversation_joined", from_status=case.status,
+                                 data={"message_id": arrival.id, "thread_key": arrival.thread_key,
+                                       "hours": join_open_case_hours(arrival.channel)})
     publish(session, "message.created", message_payload(arrival), case_states.case_rooms(case))
 
 
@@ -236,7 +286,8 @@ def _link_messages(session: Session, arrivals: list[Arrival], threads: dict[tupl
                 for a in arrivals if a.id is not None and (a.case_id is not None or a.listening)]
     update_many(session, Message, messages)
     moved = sorted({(threads[a.thread].id, a.case_id) for a in arrivals
-                    if a.outcome is MessageOutcome.NEW_CASE and a.case_id is not None})
+                    if a.outcome in (MessageOutcome.NEW_CASE, MessageOutcome.JOINED)
+                    and a.case_id is not None})
     update_many(session, ConversationThread,
                 [{"id": thread_id, "case_id": case_id} for thread_id, case_id in moved])
 

@@ -1,9 +1,4 @@
-"""sign-ins: each browser's session, listed and revocable, with a rotating remember-me
-
-Revision ID: 0010
-Revises: 0007
-Create Date: 2026-12-02 06:00:00
-"""
+"""sign-ins: each browser's session, listed and revocable, with a rotating remember-me"""
 
 from __future__ import annotations
 
@@ -12,10 +7,8 @@ from alembic import op
 
 import inbox.models.base
 
-revision = '0010'
+revision = '0008'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
