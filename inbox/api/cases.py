@@ -9,6 +9,7 @@ from inbox.api.authorization import ANYONE, SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import (
     CaseDetailOut,
+    CaseEventOut,
     CaseListArgs,
     CaseOut,
     CasePage,
@@ -25,7 +26,7 @@ from inbox.services import unit_of_work
 from inbox.services.cases import actions as case_actions
 from inbox.services.cases import merging
 from inbox.services.cases.history import case_messages
-from inbox.services.cases.queries import case_detail, list_cases
+from inbox.services.cases.queries import case_detail, case_events, list_cases
 
 blp = protected_blueprint("cases", __name__, "Cases: the unit of work")
 
@@ -43,6 +44,14 @@ def get_cases(args: dict[str, Any]) -> dict[str, Any]:
 def get_case(case_id: int) -> dict[str, Any]:
     with unit_of_work(read_only=True) as session:
         return case_detail(session, current_api_user(), case_id)
+
+
+@blp.route("/cases/<int:case_id>/events", allow=ANYONE, case="case_id")
+@blp.response(200, CaseEventOut(many=True))
+def get_case_events(case_id: int) -> Any:
+    """The case's record: every change, who made it and when, oldest first."""
+    with unit_of_work(read_only=True) as session:
+        return case_events(session, case_id)
 
 
 @blp.route("/cases/<int:case_id>/messages", allow=ANYONE, case="case_id")

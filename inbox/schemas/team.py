@@ -113,8 +113,16 @@ class SignInOut(Schema):
 
 
 class AdminChangeArgs(Schema):
-    target_kind = fields.String(validate=validate.OneOf(["channel", "user", "team", "queue",
-                                                         "token"]))
+    actor = fields.String(validate=validate.Length(max=254),
+                          metadata={"description": "part of who: an email, 'command line'"})
+    action = fields.String(validate=validate.Length(max=60),
+                           metadata={"description": "an action, or its family: 'channel'"})
+    target_kind = fields.String(validate=validate.OneOf(
+        ["channel", "user", "team", "queue", "token", "contact"]))
+    target_id = fields.Integer()
+    since = fields.AwareDateTime(metadata={"description": "changes from this moment"})
+    until = fields.AwareDateTime(metadata={"description": "changes before this moment"})
+    before = fields.Integer(metadata={"description": "changes older than this id (paging)"})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
 

@@ -45,6 +45,11 @@ def test_a_token_is_shown_once_works_until_revoked_and_the_changes_say_so(
     expect(changes.locator("#change-rows tr").first).to_contain_text("token.revoke")
     expect(changes).to_contain_text("token.create")
     expect(changes).to_contain_text("ada@example.com")
+    filters = changes.locator("#change-filters")
+    filters.get_by_label("What").fill("token.create")
+    filters.get_by_role("button", name="Filter").click()
+    expect(changes.locator("#change-rows")).not_to_contain_text("token.revoke")
+    expect(changes.locator("#change-rows")).to_contain_text("token.create")
     assert token not in admin.page.content()
 
 

@@ -1,9 +1,9 @@
 // The record of admin changes: who changed what, when; secrets appear only as "set".
 
-import { get } from "../lib/api.js";
+import { get, query } from "../lib/api.js";
 import { byId, h } from "../lib/dom.js";
 import { clock } from "../lib/time.js";
-import { fillRows, row } from "./sections.js";
+import { fillRows, row, sectionError } from "./sections.js";
 
 const shown = (value) => (value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value));
 
@@ -16,11 +16,21 @@ export class ChangesSection {
   constructor(boot) {
     this.el = byId("changes");
     this.enabled = Boolean(this.el) && boot.me.is_admin;
+    if (!this.enabled) return;
+    // Filters: who (part of an email), what (an action or its family), which kind.
+    this.filters = byId("change-filters");
+    this.filters.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.load().catch((error) => sectionError(this.el, error));
+    });
   }
 
   async load() {
     if (!this.enabled) return;
-    const changes = await get("/admin/changes?limit=100");
+    const form = new FormData(this.filters);
+    const changes = await get(`/audit${query({
+      limit: 100, actor: form.get("actor"), action: form.get("action"), target_kind: form.get("target_kind"),
+    })}`);
     fillRows(byId("change-rows"), changes.map((c) => row(`change-row-${c.id}`, [
       clock(c.created_at), c.actor, `${c.action}${c.target_id ? ` #${c.target_id}` : ""}`,
       h("span", { class: "change-text" }, changeText(c.changes)),

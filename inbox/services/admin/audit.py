@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import AdminChange, User
@@ -30,3 +31,28 @@ def record_change(session: Session, actor: User | None, action: str, target_kind
 def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after))
             if before.get(key) != after.get(key)}
+
+
+def audit_trail(session: Session, filters: dict[str, Any]) -> list[AdminChange]:
+    """Recorded admin changes, newest first: by who (part of an email, or "command
+    line"), action (e.g. "channel" for every channel.*), kind and id of what changed,
+    and when; `before` an id to page on."""
+    stmt = select(AdminChange).order_by(AdminChange.id.desc()).limit(filters.get("limit", 100))
+    if filters.get("actor"):
+        stmt = stmt.where(AdminChange.actor.ilike(f"%{filters['actor']}%"))
+    if filters.get("action"):
+        action = str(filters["action"])
+        stmt = stmt.where((AdminChange.action == action)
+                          | AdminChange.action.startswith(action.rstrip(".") + ".",
+                                                          autoescape=True))
+    for name, column in (("target_kind", AdminChange.target_kind),
+                         ("target_id", AdminChange.target_id)):
+        if filters.get(name) is not None:
+            stmt = stmt.where(column == filters[name])
+    if filters.get("since") is not None:
+        stmt = stmt.where(AdminChange.created_at >= filters["since"])
+    if filters.get("until") is not None:
+        stmt = stmt.where(AdminChange.created_at < filters["until"])
+    if filters.get("before") is not None:
+        stmt = stmt.where(AdminChange.id < filters["before"])
+    return list(session.scalars(stmt))

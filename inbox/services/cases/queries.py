@@ -146,6 +146,12 @@ def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[st
             "next_cursor": encode_cursor(items[-1], order) if more else None}
 
 
+def case_events(session: Session, case_id: int) -> list[CaseEvent]:
+    """Every event of a case, oldest first (the caller's access is checked at the route)."""
+    return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                .order_by(CaseEvent.id)))
+
+
 def contact_card(contact: Contact | None) -> dict[str, Any] | None:
     if contact is None:
         return None
@@ -171,9 +177,7 @@ def case_detail(session: Session, user: User, case_id: int) -> dict[str, Any]:
     and its contact's card."""
     case = access_case(session, user, case_id)
     newest = message_page(session, case.id)  # older pages: GET /cases/<id>/messages
-    events = session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-    ).all()
+    events = case_events(session, case.id)
     contact = session.get(Contact, case.contact_id) if case.contact_id else None
     return {
         **{c.key: getattr(case, c.key) for c in Case.__table__.columns},
