@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -58,6 +58,13 @@ def handle_stale(exc: StaleDataError) -> Response:
     )
 
 
+def handle_out_of_range(exc: Exception) -> Response:
+    """A number or value the database cannot hold that no schema caught: the caller's
+    mistake, a 422 — never a 500 (the schemas name the field where they can)."""
+    return error_response(422, "validation_failed",
+                          "a value in the request is out of range or not storable")
+
+
 def handle_database_unavailable(exc: OperationalError) -> Response:
     """The database went away (restart, failover): a clear 503, never a 500."""
     return error_response(503, "database_unavailable",
@@ -75,4 +82,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(HTTPException, handle_http_exception)

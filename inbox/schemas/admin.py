@@ -87,7 +87,8 @@ class DeliveryDetailOut(DeliveryOut):
 
 
 class ReplayIn(Schema):
-    ids = fields.List(fields.Integer(), load_default=list)
+    ids = fields.List(fields.Integer(validate=validate.Range(1, 2**31 - 1)), load_default=list,
+                      validate=validate.Length(max=10_000))
     failed = fields.Boolean(load_default=False)
 
 
