@@ -16,11 +16,10 @@ from inbox.resources import FRONTEND
 def create_app(overrides: dict[str, object] | None = None) -> Flask:
     """Build the web application. Nothing connects at import time; this does it once."""
     from flask import Flask
-    from flask_smorest import Api
 
     from inbox import runtime
     from inbox.api import auth, errors
-    from inbox.api.base import API_PREFIX, DatabaseId
+    from inbox.api.base import API_PREFIX, DatabaseId, InboxApi
     from inbox.realtime import socket
     from inbox.web import signin_limits
 
@@ -53,7 +52,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     )
     auth.init_app(app)
     signin_limits.init_app(app, rt.redis_url)
-    api = Api(app)
+    api = InboxApi(app)
     _declare_security(api)
     _register_blueprints(app, api, API_PREFIX)
     errors.register(app)  # after flask-smorest, whose own handler this replaces

@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import g
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, Map
 
@@ -15,6 +15,7 @@ from inbox.api.auth import Unauthenticated, authenticate_api_request
 from inbox.api.authorization import View
 from inbox.api.authorization import allow as authorize
 from inbox.api.errors import error_response
+from inbox.schemas.errors import ErrorEnvelope
 
 API_PREFIX = "/api/v1"
 
@@ -45,12 +46,30 @@ class ApiBlueprint(Blueprint):
         self, rule: str, *, allow: tuple[str, ...], case: str | None = None, **options: Any
     ) -> Callable[[View], View]:
         register = super().route(rule, **options)
+        changes = set(options.get("methods", ["GET"])) - {"GET"}
 
         def decorator(view: View) -> View:
-            register(authorize(allow, case=case)(view))
+            # Every error it may answer, in the error envelope (InboxApi.ERROR_SCHEMA).
+            documented: Any = self.alt_response(401, "UNAUTHORIZED")(view)
+            documented = self.alt_response(403, "FORBIDDEN")(documented)
+            if "<" in rule:
+                documented = self.alt_response(404, "NOT_FOUND")(documented)
+            if changes:
+                documented = self.alt_response(409, "CONFLICT")(documented)
+            checked = authorize(allow, case=case)(documented)
+            if not (view.__doc__ or "").strip():  # a summary from its name, at least
+                manual = checked.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
+                manual.setdefault("summary", view.__name__.replace("_", " ").capitalize())
+            register(checked)
             return view
 
         return decorator
+
+
+class InboxApi(Api):
+    """flask-smorest's Api, documenting errors in the envelope the API answers with."""
+
+    ERROR_SCHEMA = ErrorEnvelope
 
 
 def protected_blueprint(name: str, import_name: str, description: str) -> ApiBlueprint:

@@ -41,7 +41,7 @@ def test_every_api_endpoint_declares_who_may_call_it(app: Any) -> None:
     assert len(endpoints(app)) > 60
 
 
-def test_the_openapi_document_names_the_security_and_roles_of_each_operation(
+def test_the_openapi_document_names_security_roles_and_errors_of_each_operation(
         client: Any) -> None:
     spec = client.get("/api/v1/openapi.json").json
     assert set(spec["components"]["securitySchemes"]) == {
@@ -49,6 +49,16 @@ def test_the_openapi_document_names_the_security_and_roles_of_each_operation(
     post_channel = spec["paths"]["/api/v1/channels"]["post"]
     assert post_channel["x-roles"] == ["admin"]
     assert {"bearerToken": []} in post_channel["security"]
+    envelope = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    assert spec["components"]["responses"]["FORBIDDEN"]["content"]["application/json"][
+        "schema"] == envelope
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert operation.get("summary"), f"{method} {path} has no summary"
+            expected = {"401", "403"} | ({"404"} if "{" in path else set())
+            assert expected <= set(operation["responses"]), f"{method} {path}"
 
 
 @pytest.mark.parametrize("body", [{}, {"name": 12, "text": [], "kind": None}],
