@@ -63,14 +63,16 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
 def _tag_requests(app: Flask) -> None:
     """Each request gets an id for its log lines, the caller's X-Request-Id if it sent one,
-    and the answer says which."""
+    and the answer says which; admin changes it makes record the caller's address."""
     from flask import g, request
 
     from inbox.logs import new_request_id
+    from inbox.services.admin.audit import change_origin
 
     @app.before_request
     def _name_request() -> None:
         g.request_id = new_request_id(request.headers.get("X-Request-Id"))
+        change_origin.set((request.remote_addr or "")[:64] or None)
 
     @app.after_request
     def _say_request(response: Any) -> Any:

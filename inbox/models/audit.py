@@ -24,3 +24,5 @@ class AdminChange(Base):
     # Field -> [before, after]; credentials and secrets appear as "set" / "removed".
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # From where: the caller's address for a change made over HTTP, None from the CLI.
+    origin: Mapped[str | None] = mapped_column(String(64))

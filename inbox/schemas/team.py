@@ -135,3 +135,4 @@ class AdminChangeOut(Schema):
     target_id = fields.Integer(allow_none=True)
     changes = fields.Dict()
     created_at = fields.AwareDateTime()
+    origin = fields.String(allow_none=True, metadata={"description": "the caller's address"})

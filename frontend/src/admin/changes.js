@@ -32,7 +32,7 @@ export class ChangesSection {
       limit: 100, actor: form.get("actor"), action: form.get("action"), target_kind: form.get("target_kind"),
     })}`);
     fillRows(byId("change-rows"), changes.map((c) => row(`change-row-${c.id}`, [
-      clock(c.created_at), c.actor, `${c.action}${c.target_id ? ` #${c.target_id}` : ""}`,
+      clock(c.created_at), c.origin ? `${c.actor} from ${c.origin}` : c.actor, `${c.action}${c.target_id ? ` #${c.target_id}` : ""}`,
       h("span", { class: "change-text" }, changeText(c.changes)),
     ], null)), "Nothing changed yet.");
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,10 @@ from inbox.models import AdminChange, User
 
 COMMAND_LINE = "command line"
 MASKED = "set"
+
+# From where the change comes: the HTTP edge names the caller's address for the request
+# (inbox.api.base), so the record says it without the services knowing of requests.
+change_origin: ContextVar[str | None] = ContextVar("change_origin", default=None)
 
 
 def masked(values: dict[str, Any]) -> dict[str, str]:
@@ -25,7 +30,7 @@ def record_change(session: Session, actor: User | None, action: str, target_kind
     session.add(AdminChange(actor_id=actor.id if actor is not None else None,
                             actor=actor.email if actor is not None else COMMAND_LINE,
                             action=action, target_kind=target_kind, target_id=target_id,
-                            changes=changes or {}))
+                            changes=changes or {}, origin=change_origin.get()))
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
