@@ -44,6 +44,9 @@ def allow(roles: tuple[str, ...], *, case: str | None = None) -> Callable[[View]
     see, named by that URL variable."""
 
     def decorate(view: View) -> View:
+        # Known once, when the route is declared (its parsing decorators are applied).
+        parses_query = takes_query(view)
+
         @functools.wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
             user = current_api_user()
@@ -51,7 +54,7 @@ def allow(roles: tuple[str, ...], *, case: str | None = None) -> Callable[[View]
             if case is not None:
                 with unit_of_work(read_only=True) as session:
                     access_case(session, user, kwargs[case])
-            if request.args and not takes_query(checked):
+            if request.args and not parses_query:
                 raise ValidationFailed("this endpoint takes no query parameters", fields={
                     name: "unknown parameter" for name in request.args})
             return view(*args, **kwargs)

@@ -33,7 +33,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "from_name": ("Sender name", "text", "shown as the From name of replies"),
     "sms_enabled": ("Text messages (SMS)", "boolean", "replies by SMS from this number"),
     "sms_from": ("SMS sender number", "tel", "E.164, e.g. +14155550100"),
-    "retention_days": ("Keep messages for (days)", "days",
+    "retention_days": ("Keep messages for (days)", "integer",
                        "older messages of finished cases lose their text; empty: for ever"),
     "join_open_case_hours": ("Join an open case within (hours)", "integer",
                              "a customer's new conversation joins their open case on this "

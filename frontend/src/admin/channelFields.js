@@ -25,8 +25,6 @@ function control(id, name, input, { set, label }) {
       return h("span", { class: "secret-input" }, input,
         h("label", { class: "inline", for: `${id}-remove` }, remove, "Remove"));
     }
-    case "days":
-      return h("input", { id, name, type: "number", min: "1", step: "1", "data-type": "integer" });
     case "integer":
       return h("input", { id, name, type: "number", min: "0", step: "1", inputmode: "numeric", "data-type": "integer" });
     case "url":

@@ -91,12 +91,19 @@ def _email(value: Any) -> str | None:
     return None if isinstance(value, str) and EMAIL.match(value) else "must be an email address"
 
 
-# Settings every kind takes, beside its own: how its new conversations become cases.
-CASE_SETTINGS: dict[str, Check] = {"join_open_case_hours": _hours}
+def _days(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 36_500:
+        return None
+    return "must be a whole number of days, 1 or more"
+
+
+# Settings every kind takes, beside its own: how its new conversations become cases, and
+# how long its messages keep their content (inbox.services.contacts.privacy).
+COMMON_SETTINGS: dict[str, Check] = {"join_open_case_hours": _hours, "retention_days": _days}
 
 
 def _settings(**own: Check) -> dict[str, Check]:
-    return {**own, **CASE_SETTINGS}
+    return {**own, **COMMON_SETTINGS}
 
 
 PROFILES: dict[str, Profile] = {
@@ -122,16 +129,6 @@ PROFILES: dict[str, Profile] = {
                        needed_to_send=(("reply_url",),), signed_by_channel=True),
 }
 
-
-def _days(value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 36_500:
-        return None
-    return "must be a whole number of days, 1 or more"
-
-
-# Every kind: how long its messages keep their content (inbox.services.contacts.privacy).
-for _kind_profile in PROFILES.values():
-    _kind_profile.settings.setdefault("retention_days", _days)
 
 
 def normalize_external_id(kind: str, external_id: str | None) -> str | None:
