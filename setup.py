@@ -41,9 +41,9 @@ def build_desk(into: Path) -> None:
                        cwd=work, check=True)
         subprocess.run([npm, "run", "--silent", "build"], cwd=work, check=True)
         built = work / "static" / "dist"
-        for bundle in ("desk.js", "admin.js"):
-            if not (built / bundle).is_file():
-                raise RuntimeError(f"the desk build made no {built / bundle}")
+        for page in (FRONTEND / "src").glob("*.js"):  # a top-level module is a page
+            if not (built / page.name).is_file():
+                raise RuntimeError(f"the desk build made no {built / page.name}")
         shutil.copytree(built, into)
 
 

@@ -1,10 +1,14 @@
-// Bundle the desk and the admin page: frontend/src/{desk,admin}.js -> frontend/static/dist/
-// (esbuild; each bundle carries the lib/ modules it shares with the other).
+// Bundle every page: each top-level frontend/src/<page>.js -> frontend/static/dist/<page>.js
+// (esbuild; each bundle carries the lib/ modules it shares with the others).
 // `npm run build` once, `npm run watch` while editing. Output is gitignored.
 import * as esbuild from "esbuild";
+import { readdirSync } from "node:fs";
+
+// A page is a top-level module of src/; the folders under it hold what pages share.
+const pages = readdirSync("src").filter((name) => name.endsWith(".js")).map((name) => `src/${name}`);
 
 const options = {
-  entryPoints: ["src/desk.js", "src/admin.js"],
+  entryPoints: pages,
   outdir: "static/dist",
   bundle: true,
   format: "esm",

@@ -9,6 +9,7 @@ the page still renders and says, in words, how to build it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -21,6 +22,7 @@ from inbox.services.admin.sign_ins import do_end_sign_in, do_open_sign_in
 from inbox.services.admin.users import authenticate_password
 from inbox.services.cases.viewing import desk_directory
 from inbox.services.metrics import count_signin_failure
+from inbox.web.console import console_links
 from inbox.web.signin_limits import (
     ACCOUNT_FAILURES,
     ADDRESS_FAILURES,
@@ -73,6 +75,12 @@ def security_headers(response: WerkzeugResponse) -> WerkzeugResponse:
         response.headers.setdefault("Strict-Transport-Security",
                                     "max-age=31536000; includeSubDomains")
     return response
+
+
+@blp.app_context_processor
+def console_pages() -> dict[str, Any]:
+    """Every page's header links the pages its user may open (inbox/web/console.py)."""
+    return {"console_links": console_links}
 
 
 @blp.get("/favicon.ico")
