@@ -1,0 +1,3 @@
+"""Reports: the figures' definitions (measures) and the reports built on them.
+See docs/reports.md.
+"""
