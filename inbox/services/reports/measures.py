@@ -1,18 +1,19 @@
 """What each reported figure means, defined once as SQL (docs/reports.md).
 
 The reports, the API, the CSV export and the wallboard all read their figures from the
-expressions here, so a number means the same wherever it is shown. Everything is
-computed by the database (GROUP BY, percentiles) — rows are never loaded into Python.
+definitions here, so a number means the same wherever it is shown. Everything is
+counted by the database (GROUP BY, percentiles) — case rows are never loaded into Python.
 
-A case belongs to a window [since, until) by the moment that finishes what is measured:
-first responses by `first_responded_at`, resolutions (handled, resolution time, handle
-time, community-answered share) by `resolved_at`, arrivals (created, escalation rate) by
-`created_at`. A reopened case has no `resolved_at` until it is resolved again.
+A case belongs to a window [since, until) by the moment that finishes what is measured,
+its *anchor*: first responses by `first_responded_at`, resolutions (handled, resolution
+and handle time, community-answered share) by `resolved_at`, arrivals (created,
+escalation rate) by `created_at`. A reopened case has no `resolved_at` until it is
+resolved again. Each query filters on one anchor, so it can use that anchor's index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -40,8 +42,10 @@ COMMUNITY_ANSWERED = "answered_by_community"  # the disposition listening resolv
 MERGED = "merged"  # a merged duplicate: resolved, but not handled on its own
 PERCENTILES = (0.5, 0.9)
 
+cases = Case.__table__.c  # plain columns: typed as SQL expressions, not ORM attributes
 
-class seconds_between(FunctionElement[float]):  # noqa: N801 - reads as the SQL function it is
+
+class seconds_between(FunctionElement[float]):  # noqa: N801 - reads as the SQL it is
     """later - earlier, in seconds (a float), on PostgreSQL and SQLite alike."""
 
     type = Float()
@@ -69,98 +73,125 @@ def within(moment: Any, since: datetime, until: datetime) -> ColumnElement[bool]
 # --- per-case values -------------------------------------------------------------------
 
 #: Wall-clock seconds from the case's creation to the first agent reply (public or private).
-FIRST_RESPONSE_SECONDS: ColumnElement[Any] = Case.__table__.c.first_response_seconds
+FIRST_RESPONSE_SECONDS: ColumnElement[Any] = cases.first_response_seconds
 #: Wall-clock seconds from creation to resolution.
-RESOLUTION_SECONDS: ColumnElement[float] = seconds_between(Case.resolved_at, Case.created_at)
+RESOLUTION_SECONDS: ColumnElement[float] = seconds_between(cases.resolved_at, cases.created_at)
 #: Seconds an agent had the case in hand: from the first agent reply to resolution, less
 #: the time it waited on the customer (pending). None without a reply.
 HANDLE_SECONDS: ColumnElement[float] = (
-    seconds_between(Case.resolved_at, Case.first_responded_at) - Case.paused_seconds)
+    seconds_between(cases.resolved_at, cases.first_responded_at) - cases.paused_seconds)
 
-# --- which cases count -----------------------------------------------------------------
-
-
-def first_responded_in(since: datetime, until: datetime) -> ColumnElement[bool]:
-    return within(Case.first_responded_at, since, until)
+NOT_MERGED = cases.disposition.is_distinct_from(MERGED)
 
 
-def handled_in(since: datetime, until: datetime) -> ColumnElement[bool]:
-    """Resolved in the window, merged duplicates excepted."""
-    return and_(within(Case.resolved_at, since, until),
-                Case.disposition.is_distinct_from(MERGED))
+# --- what is counted -------------------------------------------------------------------
 
 
-def created_in(since: datetime, until: datetime) -> ColumnElement[bool]:
-    return within(Case.created_at, since, until)
+@dataclass(frozen=True)
+class Tally:
+    """The cases whose `anchor` falls in the window and that meet `condition`."""
+
+    name: str
+    anchor: ColumnElement[Any]
+    condition: ColumnElement[bool] | None = None
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+@dataclass(frozen=True)
+class Ratio:
+    """sum(numerator tallies) / sum(denominator tallies); None when the denominator is 0."""
+
+    name: str
+    numerator: tuple[Tally, ...]
+    denominator: tuple[Tally, ...]
+
+    def of(self, counts: dict[str, int]) -> float | None:
+        whole = sum(counts.get(t.name, 0) for t in self.denominator)
+        part = sum(counts.get(t.name, 0) for t in self.numerator)
+        return part / whole if whole else None
 
 
-def _share(part: ColumnElement[Any], whole: ColumnElement[Any]) -> ColumnElement[Any]:
-    """part / whole as a fraction; NULL (not 0) when there is nothing to share."""
-    return cast(part, Float) / func.nullif(whole, 0)
+@dataclass(frozen=True)
+class Duration:
+    """A per-case number of seconds, for the cases whose anchor falls in the window."""
+
+    name: str
+    anchor: ColumnElement[Any]
+    value: ColumnElement[Any]
+    condition: ColumnElement[bool] | None = None
 
 
-# --- aggregates (each labelled; use them in a select grouped as the report needs) -------
+CREATED = Tally("created", cases.created_at)
+#: Resolved in the window, merged duplicates excepted (the case they joined is handled).
+HANDLED = Tally("handled", cases.resolved_at, NOT_MERGED)
+#: Created in the window and standing escalated (level above 0).
+ESCALATED = Tally("escalated", cases.created_at, cases.escalation_level > 0)
+COMMUNITY = Tally("community_answered", cases.resolved_at,
+                  and_(NOT_MERGED, cases.disposition == COMMUNITY_ANSWERED))
+# SLA targets stop when their clock stops: first response at the first agent reply,
+# resolution at resolution. Only targets a policy set count (met is not NULL).
+FIRST_RESPONSE_TARGETS = Tally("first_response_targets", cases.first_responded_at,
+                               cases.first_response_met.is_not(None))
+FIRST_RESPONSE_MET = Tally("first_response_met", cases.first_responded_at,
+                           cases.first_response_met.is_(True))
+RESOLUTION_TARGETS = Tally("resolution_targets", cases.resolved_at,
+                           cases.resolution_met.is_not(None))
+RESOLUTION_MET = Tally("resolution_met", cases.resolved_at, cases.resolution_met.is_(True))
+
+#: Met targets / targets that stopped in the window; a case contributes up to two.
+SLA_ATTAINMENT = Ratio("sla_attainment", (FIRST_RESPONSE_MET, RESOLUTION_MET),
+                       (FIRST_RESPONSE_TARGETS, RESOLUTION_TARGETS))
+ESCALATION_RATE = Ratio("escalation_rate", (ESCALATED,), (CREATED,))
+COMMUNITY_SHARE = Ratio("community_share", (COMMUNITY,), (HANDLED,))
+
+FIRST_RESPONSE = Duration("first_response", cases.first_responded_at, FIRST_RESPONSE_SECONDS)
+RESOLUTION = Duration("resolution", cases.resolved_at, RESOLUTION_SECONDS, NOT_MERGED)
+HANDLE = Duration("handle", cases.resolved_at, HANDLE_SECONDS, NOT_MERGED)
+
+#: A grouping: the key column for a query anchored on the given moment.
+KeyFor = Callable[[ColumnElement[Any]], ColumnElement[Any]]
 
 
-def sla_counts(since: datetime, until: datetime) -> list[ColumnElement[Any]]:
-    """SLA targets that stopped in the window, and how many of them were met.
-
-    A target stops when its clock stops: the first-response target at the first agent
-    reply (first_responded_at), the resolution target at resolution (resolved_at). Only
-    targets a policy set are counted (first_response_met / resolution_met not NULL).
-    Each stopped target counts once, so a case contributes up to two.
-    """
-    fr_done = and_(first_responded_in(since, until), Case.first_response_met.is_not(None))
-    res_done = and_(within(Case.resolved_at, since, until), Case.resolution_met.is_not(None))
-    finished = _count_if(fr_done) + _count_if(res_done)
-    met = (_count_if(and_(fr_done, Case.first_response_met.is_(True)))
-           + _count_if(and_(res_done, Case.resolution_met.is_(True))))
-    return [finished.label("sla_targets"), met.label("sla_met"),
-            _share(met, finished).label("sla_attainment")]
-
-
-def volume_counts(since: datetime, until: datetime) -> list[ColumnElement[Any]]:
-    return [_count_if(created_in(since, until)).label("created"),
-            _count_if(handled_in(since, until)).label("handled")]
-
-
-def escalation_counts(since: datetime, until: datetime) -> list[ColumnElement[Any]]:
-    """Of the cases created in the window, how many stand escalated (level above 0)."""
-    created = _count_if(created_in(since, until))
-    escalated = _count_if(and_(created_in(since, until), Case.escalation_level > 0))
-    return [escalated.label("escalated"), _share(escalated, created).label("escalation_rate")]
-
-
-def community_counts(since: datetime, until: datetime) -> list[ColumnElement[Any]]:
-    """Of the cases handled in the window, how many the community answered."""
-    handled = _count_if(handled_in(since, until))
-    community = _count_if(and_(handled_in(since, until),
-                               Case.disposition == COMMUNITY_ANSWERED))
-    return [community.label("community_answered"),
-            _share(community, handled).label("community_share")]
+def count_tallies(session: Session, tallies: Sequence[Tally], since: datetime,
+                  until: datetime, key: KeyFor | None = None,
+                  where: Iterable[ColumnElement[bool]] = ()) -> dict[Any, dict[str, int]]:
+    """{group key: {tally name: count}} — one GROUP BY query per anchor among `tallies`.
+    Without `key` everything is one group, keyed None."""
+    where = list(where)
+    counts: dict[Any, dict[str, int]] = {}
+    anchors: dict[str, list[Tally]] = {}
+    for tally in tallies:
+        anchors.setdefault(str(tally.anchor), []).append(tally)
+    for group in anchors.values():
+        anchor = group[0].anchor
+        keys = [key(anchor).label("k")] if key else []
+        sums = [func.coalesce(func.sum(case((t.condition if t.condition is not None
+                                             else true(), 1), else_=0)), 0).label(t.name)
+                for t in group]
+        stmt = select(*keys, *sums).where(within(anchor, since, until), *where)
+        for row in session.execute(stmt.group_by(*keys[:1]) if keys else stmt):
+            found = counts.setdefault(row.k if key else None, {})
+            found.update({t.name: int(getattr(row, t.name)) for t in group})
+    return counts
 
 
 def percentiles(session: Session, keys: Sequence[ColumnElement[Any]],
                 value: ColumnElement[Any], where: Iterable[ColumnElement[bool]],
                 points: Sequence[float] = PERCENTILES) -> Select[Any]:
-    """SELECT keys..., p50, p90 ... of `value` over the rows matching `where`, per key.
+    """SELECT keys..., n, p50, p90 ... of `value` over the rows matching `where`, per key.
 
     The continuous percentile (PostgreSQL's percentile_cont): at fraction p of n sorted
     values the position h = (n - 1) p, interpolated between the values either side.
     SQLite has no percentile function, so there each value is ranked by a window
     function and the two values either side of h are weighted and summed.
-    Columns are labelled k0, k1 ... and p50, p90 ...
+    Columns are labelled k0, k1 ..., n (how many values) and p50, p90 ...
     """
     where = [*where, value.is_not(None)]
     labels = [f"p{round(p * 100)}" for p in points]
     keyed = [k.label(f"k{i}") for i, k in enumerate(keys)]
     if is_postgresql(session):
-        return (select(*keyed, *[func.percentile_cont(p).within_group(value).label(name)
-                                 for p, name in zip(points, labels, strict=True)])
+        return (select(*keyed, func.count(value).label("n"),
+                       *[func.percentile_cont(p).within_group(value).label(name)
+                         for p, name in zip(points, labels, strict=True)])
                 .where(*where).group_by(*keys))
     partition = list(keys) or None
     ranked = select(
@@ -179,7 +210,20 @@ def percentiles(session: Session, keys: Sequence[ColumnElement[Any]],
             else_=0.0)).label(name))
     key_columns = [ranked.c[f"k{i}"] for i in range(len(keys))]
     # Without keys an empty input still gives one row (of NULLs), as on PostgreSQL.
-    return select(*key_columns, *figures).group_by(*key_columns)
+    return select(*key_columns, func.count().label("n"), *figures).group_by(*key_columns)
+
+
+def duration_percentiles(session: Session, duration: Duration, since: datetime,
+                         until: datetime, key: KeyFor | None = None,
+                         where: Iterable[ColumnElement[bool]] = (),
+                         points: Sequence[float] = PERCENTILES) -> dict[Any, Any]:
+    """{group key: row with n, p50, p90 ...} of a duration over the window."""
+    conditions = [within(duration.anchor, since, until), *where]
+    if duration.condition is not None:
+        conditions.append(duration.condition)
+    keys = [key(duration.anchor)] if key else []
+    rows = session.execute(percentiles(session, keys, duration.value, conditions, points))
+    return {(row.k0 if key else None): row for row in rows}
 
 
 # --- the wallboard's figures -----------------------------------------------------------
@@ -188,32 +232,30 @@ def percentiles(session: Session, keys: Sequence[ColumnElement[Any]],
 @dataclass(frozen=True)
 class QueueFigures:
     handled: int
-    sla_attainment: float | None  # None: no target stopped in the window
+    sla_attainment: float | None  # None: no SLA target stopped in the window
     first_response_median_seconds: float | None  # None: no first response in the window
 
 
 def queue_figures(session: Session, since: datetime, until: datetime,
                   queue_ids: Iterable[int]) -> dict[int, QueueFigures]:
-    """Per queue, over [since, until): cases handled, SLA attainment (sla_counts) and the
-    median first response. Every asked-for queue has an entry (zeros and Nones if idle)."""
+    """Per queue, over [since, until): cases HANDLED, SLA_ATTAINMENT and the median
+    FIRST_RESPONSE. Every asked-for queue has an entry (0, None, None when idle)."""
     ids = list(queue_ids)
     if not ids:
         return {}
-    in_queues = Case.queue_id.in_(ids)
-    counted = {row.queue_id: row for row in session.execute(
-        select(Case.queue_id, *volume_counts(since, until), *sla_counts(since, until))
-        .where(in_queues, (within(Case.resolved_at, since, until)
-                           | first_responded_in(since, until)))
-        .group_by(Case.queue_id))}
-    medians = {row.k0: row.p50 for row in session.execute(percentiles(
-        session, [Case.__table__.c.queue_id], FIRST_RESPONSE_SECONDS,
-        [in_queues, first_responded_in(since, until)], points=(0.5,)))}
+    by_queue: KeyFor = lambda _anchor: cases.queue_id  # noqa: E731
+    in_queues = [cases.queue_id.in_(ids)]
+    counts = count_tallies(session, [HANDLED, *SLA_ATTAINMENT.numerator,
+                                     *SLA_ATTAINMENT.denominator],
+                           since, until, by_queue, in_queues)
+    medians = duration_percentiles(session, FIRST_RESPONSE, since, until, by_queue,
+                                   in_queues, points=(0.5,))
     figures = {}
     for queue_id in ids:
-        row = counted.get(queue_id)
-        median = medians.get(queue_id)
+        found = counts.get(queue_id, {})
+        median = medians[queue_id].p50 if queue_id in medians else None
         figures[queue_id] = QueueFigures(
-            handled=int(row.handled) if row else 0,
-            sla_attainment=float(row.sla_attainment) if row and row.sla_targets else None,
+            handled=found.get(HANDLED.name, 0),
+            sla_attainment=SLA_ATTAINMENT.of(found),
             first_response_median_seconds=float(median) if median is not None else None)
     return figures
