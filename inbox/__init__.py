@@ -106,13 +106,14 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         routing,
         sla,
         team,
+        wallboard,
     )
     from inbox.web import admin as admin_page
     from inbox.web import pages
     from inbox.webhooks import receivers
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
-                      listening.blp, admin.blp, replies.blp, team.blp):
+                      listening.blp, admin.blp, replies.blp, team.blp, wallboard.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
