@@ -10,7 +10,7 @@ from inbox.api.base import protected_blueprint
 from inbox.services import unit_of_work
 from inbox.services.supervision.wallboard import wallboard_snapshot
 
-blp = protected_blueprint("wallboard", __name__, "The supervisors' live wallboard")
+blp = protected_blueprint("wallboard_api", __name__, "The supervisors' live wallboard")
 
 
 @blp.route("/wallboard", allow=SUPERVISORS)

@@ -172,3 +172,18 @@ def test_one_computation_reaches_every_watching_supervisor(
     finally:
         for watcher in watchers:
             watcher.client.disconnect()
+
+
+def test_the_page_opens_for_supervisors_and_agents_are_refused(
+        app: Any, agent_alice: Any, supervisor_sam: Any) -> None:
+    from tests.integration.test_signin import PASSWORD, attempt
+
+    for user, status in ((agent_alice, 403), (supervisor_sam, 200)):
+        client = app.test_client()
+        assert attempt(client, user.email, PASSWORD).status_code in (302, 303)
+        page = client.get("/supervisor")
+        assert page.status_code == status
+        if status == 200:
+            html = page.get_data(as_text=True)
+            assert 'id="to-wallboard" aria-current="page"' in html
+            assert "dist/wallboard.js" in html
