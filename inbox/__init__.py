@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         listening,
         queues,
         replies,
+        reports,
         routing,
         sla,
         team,
@@ -112,7 +113,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     from inbox.webhooks import receivers
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
-                      listening.blp, admin.blp, replies.blp, team.blp):
+                      listening.blp, admin.blp, replies.blp, team.blp, reports.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
