@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     )
     from inbox.web import admin as admin_page
     from inbox.web import pages
+    from inbox.web import reports as reports_page
     from inbox.webhooks import receivers
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
@@ -118,4 +119,5 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(admin_page.blp)
+    app.register_blueprint(reports_page.blp)
     app.register_blueprint(receivers.blp)

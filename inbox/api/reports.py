@@ -15,7 +15,7 @@ from inbox.services.reports.catalogue import run_report
 from inbox.services.reports.export import csv_lines
 from inbox.services.reports.query import ReportQuery
 
-blp = protected_blueprint("reports", __name__, "Reports: supervisors' figures over a window")
+blp = protected_blueprint("reporting", __name__, "Reports: supervisors' figures over a window")
 
 
 @blp.route("/reports/<report>", allow=SUPERVISORS)

@@ -93,3 +93,14 @@ def group_names(session: Session, group: str, keys: list[Any]) -> dict[Any, str]
     found: dict[Any, str] = dict(session.execute(select(model.id, model.name)
                                  .where(model.id.in_([k for k in keys if k is not None]))).all())
     return {k: (found.get(k, f"#{k}") if k is not None else "(none)") for k in keys}
+
+
+def filter_choices(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """What the report page offers to filter and group by: every queue, channel, agent
+    (anyone who may hold a case) and policy, by name."""
+    def named(model: Any, *where: Any) -> list[dict[str, Any]]:
+        return [{"id": i, "name": n} for i, n in session.execute(
+            select(model.id, model.name).where(*where).order_by(model.name))]
+
+    return {"queue": named(Queue), "channel": named(Channel), "agent": named(User),
+            "policy": named(SlaPolicy)}
