@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from inbox.models import Case, Channel, Queue, SlaPolicy
 from inbox.services import unit_of_work
 
@@ -42,14 +44,23 @@ def _at(day: datetime, hhmm: str) -> datetime:
     return day + timedelta(hours=int(hours), minutes=int(minutes))
 
 
-def arrange(alice: Any = None, bob: Any = None) -> ReportData:
-    with unit_of_work() as session:
-        policy = SlaPolicy(name="Standard", targets={})
-        social, email = Queue(name="Social care"), Queue(name="Email")
-        x, mail = (Channel(kind="generic", name="Acme on X", secrets={}),
-                   Channel(kind="generic", name="support mailbox", secrets={}))
-        session.add_all([policy, social, email, x, mail])
+def _named(session: Any, model: Any, name: str, **fields: Any) -> Any:
+    """The one of that name (a browser test's workspace has them already), or a new one."""
+    found = session.scalar(select(model).where(model.name == name))
+    if found is None:
+        found = model(name=name, **fields)
+        session.add(found)
         session.flush()
+    return found
+
+
+def arrange(alice: Any = None, bob: Any = None) -> ReportData:
+    """The cases above; the workspace's queues, policy and agents when it has them."""
+    with unit_of_work() as session:
+        policy = _named(session, SlaPolicy, "Standard", targets={})
+        social, email = _named(session, Queue, "Social care"), _named(session, Queue, "Email")
+        x = _named(session, Channel, "Acme on X", kind="generic", secrets={})
+        mail = _named(session, Channel, "support mailbox", kind="generic", secrets={})
         a = alice.id if alice else None
         b = bob.id if bob else None
 

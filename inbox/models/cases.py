@@ -23,6 +23,9 @@ class Case(Base):
         Index("ix_cases_sla_due", "status", "sla_due_at"),
         Index("ix_cases_sla_warn", "status", "sla_warn_at"),
         Index("ix_cases_thread", "channel_id", "thread_key"),
+        # Reports and the wallboard find cases by the moment a figure counts them.
+        Index("ix_cases_first_responded_at", "first_responded_at"),
+        Index("ix_cases_resolved_at", "resolved_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id"))
