@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         admin,
         cases,
         contacts,
+        event_webhooks,
         health,
         listening,
         queues,
@@ -114,7 +115,8 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     from inbox.webhooks import receivers
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
-                      listening.blp, admin.blp, replies.blp, team.blp, reports.blp):
+                      listening.blp, admin.blp, replies.blp, team.blp, reports.blp,
+                      event_webhooks.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)

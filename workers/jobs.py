@@ -12,6 +12,8 @@ import logging
 from inbox.jobs import current_job_id
 from inbox.services.cases.offers import dispatch as dispatch_offers
 from inbox.services.contacts.privacy import retention_sweep
+from inbox.services.event_webhooks.sending import deliver as deliver_event
+from inbox.services.event_webhooks.sending import sweep_due as sweep_event_deliveries
 from inbox.services.ingest.trigger import drain_deliveries
 from inbox.services.ingest.trigger import sweep_unprocessed as sweep_unprocessed_deliveries
 from inbox.services.sending.outbound import send as send_message
@@ -20,8 +22,9 @@ from inbox.services.sla.sweep import sweep
 
 log = logging.getLogger(__name__)
 
-__all__ = ["apply_retention", "dispatch_offers", "drain_deliveries", "send_message",
-           "sweep_outbound", "sweep_sla", "sweep_unprocessed_deliveries"]
+__all__ = ["apply_retention", "deliver_event", "dispatch_offers", "drain_deliveries",
+           "send_message", "sweep_event_deliveries", "sweep_outbound", "sweep_sla",
+           "sweep_unprocessed_deliveries"]
 
 
 def apply_retention() -> dict[str, int]:

@@ -24,6 +24,8 @@ SCHEDULE: list[Periodic] = [
     # Push mode: expiring offers move on to the next agent within a couple of seconds.
     Periodic(jobs.dispatch_offers, DEFAULT, 2),
     Periodic(jobs.sweep_outbound, OUTBOUND, 60),
+    # Event webhooks: retries whose delayed job was lost, attempts cut short by a killed worker.
+    Periodic(jobs.sweep_event_deliveries, OUTBOUND, 30),
     # Data protection: retention per channel and of raw deliveries, checked hourly.
     Periodic(jobs.apply_retention, DEFAULT, 3600),
 ]

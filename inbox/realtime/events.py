@@ -105,3 +105,10 @@ CATALOGUE: dict[str, Schema] = {
     "case.offered": CaseOffered(),
     "note.mention": NoteMention(),
 }
+
+# The events an integrator may subscribe to (outbound event webhooks,
+# docs/event-webhooks.md): each is published through inbox.realtime.publish like any
+# other, and a subscription turns it into a delivery in the same transaction.
+# "crisis.alert" is listed ahead of its publisher.
+WEBHOOK_EVENTS: tuple[str, ...] = ("case.created", "case.updated", "message.created",
+                                   "sla.warning", "sla.breached", "crisis.alert")

@@ -1,0 +1,1 @@
+"""Outbound event webhooks: subscriptions (admin), the outbox, the sender and its sweep."""
