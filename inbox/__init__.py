@@ -108,18 +108,21 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         routing,
         sla,
         team,
+        wallboard,
     )
     from inbox.web import admin as admin_page
     from inbox.web import pages
     from inbox.web import reports as reports_page
+    from inbox.web import wallboard as wallboard_page
     from inbox.webhooks import receivers
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
                       listening.blp, admin.blp, replies.blp, team.blp, reports.blp,
-                      event_webhooks.blp):
+                      event_webhooks.blp, wallboard.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(admin_page.blp)
     app.register_blueprint(reports_page.blp)
+    app.register_blueprint(wallboard_page.blp)
     app.register_blueprint(receivers.blp)

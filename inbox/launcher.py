@@ -68,8 +68,12 @@ def serve_web(host: str, port: int, connections: int) -> None:
 
         def load(self) -> Any:
             from inbox import create_app
+            from inbox.realtime import wallboard_ticker
+            from inbox.realtime.socket import socketio
 
             app = create_app()
+            # The wallboard's coalescing ticker lives in the web process (docs/wallboard.md).
+            socketio.start_background_task(wallboard_ticker.run_forever, socketio.sleep)
             # Everything loaded so far lives as long as the process. Frozen, the collector
             # stops scanning it: a full collection otherwise walks ~180k objects and holds
             # the GIL for 60-110 ms, stalling every request in flight (the accept p99).

@@ -17,6 +17,7 @@ from inbox.schemas.cases import (
     MergeIn,
     MessagePage,
     MessagePageArgs,
+    PriorityIn,
     ReasonIn,
     ReopenIn,
     ResolveIn,
@@ -115,6 +116,14 @@ def escalate(body: dict[str, Any], case_id: int) -> Any:
 def deescalate(body: dict[str, Any], case_id: int) -> Any:
     with unit_of_work() as session:
         return case_actions.deescalate(session, current_api_user(), case_id, body["reason"])
+
+
+@blp.route("/cases/<int:case_id>/priority", methods=["POST"], allow=SUPERVISORS, case="case_id")
+@blp.arguments(PriorityIn)
+@blp.response(200, CaseOut)
+def set_priority(body: dict[str, Any], case_id: int) -> Any:
+    with unit_of_work() as session:
+        return case_actions.set_priority(session, current_api_user(), case_id, body["priority"])
 
 
 @blp.route("/cases/<int:case_id>/transfer", methods=["POST"], allow=ANYONE, case="case_id")

@@ -92,6 +92,17 @@ class NoteMention(_Payload):
     by = fields.String(required=True)
 
 
+class Wallboard(_Payload):
+    """The supervisors' wallboard (inbox.services.supervision.wallboard)."""
+
+    computed_at = fields.String(required=True)
+    sequence = fields.Integer(required=True)  # one per computation, rising
+    queues = fields.List(fields.Dict(), required=True)
+    agents = fields.List(fields.Dict(), required=True)
+    at_risk = fields.List(fields.Dict(), required=True)
+    breached = fields.List(fields.Dict(), required=True)
+
+
 CATALOGUE: dict[str, Schema] = {
     "case.created": CaseSummary(),
     "case.updated": CaseUpdated(),
@@ -104,6 +115,7 @@ CATALOGUE: dict[str, Schema] = {
     "case.viewing": CaseViewing(),
     "case.offered": CaseOffered(),
     "note.mention": NoteMention(),
+    "wallboard.updated": Wallboard(),
 }
 
 # The events an integrator may subscribe to (outbound event webhooks,

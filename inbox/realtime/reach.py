@@ -15,6 +15,7 @@ from typing import Any
 import socketio as python_socketio
 
 from inbox.models import Case, User
+from inbox.realtime import wallboard_ticker
 from inbox.realtime.connections import connections
 from inbox.realtime.publish import ACCESS_CHANGE
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
@@ -30,6 +31,7 @@ class AccessAwareRedisManager(python_socketio.RedisManager):  # type: ignore[mis
     """The web process's Socket.IO manager: access orders are applied, not emitted."""
 
     def _handle_emit(self, message: dict[str, Any]) -> None:
+        wallboard_ticker.notice(message.get("event"))
         if message.get("event") == ACCESS_CHANGE:
             data = message.get("data")
             order = data[0] if isinstance(data, list) and data else data  # emits wrap args

@@ -114,6 +114,11 @@ class TransferIn(Schema):
     agent_id = fields.Integer()
 
 
+class PriorityIn(Schema):
+    priority = fields.Integer(required=True, validate=validate.Range(1, 4),
+                              metadata={"description": "1 (most urgent) to 4"})
+
+
 class ResolveIn(Schema):
     disposition = fields.String(required=True, validate=validate.Length(min=1, max=80))
 

@@ -88,3 +88,26 @@ def test_a_screenshot_of_the_admin_page_for_the_docs(
     admin.row("channel", "Reviews").get_by_role("button", name="Edit").click()
     expect(admin.form("channel").get_by_label("Reply URL")).to_be_visible()
     keep_for_docs(admin.desk.screenshot("admin"))
+
+
+def test_a_screenshot_of_the_wallboard_for_the_docs(
+    open_desk: Any, server: Any, workspace: Any
+) -> None:
+    from tests.browser.wallboard import WallboardPage, breach
+
+    alice, bob = open_desk(workspace.alice), open_desk(workspace.bob)
+    for item, text in (("s-1", "Total outage in Leeds since 9am"),
+                       ("s-2", "Installer late again, third visit"),
+                       ("s-3", "Refund still not in my account"),
+                       ("s-4", "App logs me out every hour")):
+        post_review(server.url, workspace.reviews, item, text)
+    late = wait_for(case_whose_subject_has("Installer late"), what="a case")
+    refund = wait_for(case_whose_subject_has("Refund still"), what="a case")
+    wait_for(case_whose_subject_has("logs me out"), what="a case")
+    assert alice.api("POST", f"/cases/{late.id}/claim")["status"] == 200
+    assert bob.api("POST", f"/cases/{refund.id}/claim")["status"] == 200
+    breach(late.id)
+    board = WallboardPage(open_desk(workspace.sam)).open()
+    board.expect_figure(workspace.social, "breached", "1")
+    expect(board.breached_case(late.id)).to_be_visible()
+    keep_for_docs(board.desk.screenshot("wallboard"))

@@ -11,9 +11,10 @@ export const SERVER_EVENTS = [
 ];
 
 /**
- * connect({onConnect(reconnected), onDisconnect(), onEvent(name, payload)}) -> socket
+ * connect({onConnect(reconnected), onDisconnect(), onEvent(name, payload), events}) -> socket
+ * `events`: the names to hear (the desk's by default; the wallboard hears its own).
  */
-export function connect({ onConnect, onDisconnect, onEvent }) {
+export function connect({ onConnect, onDisconnect, onEvent, events = SERVER_EVENTS }) {
   // Backoff with jitter: after a restart a thousand desks spread their reconnects over
   // seconds instead of arriving in the same instant.
   const socket = io({
@@ -51,7 +52,7 @@ export function connect({ onConnect, onDisconnect, onEvent }) {
     if (!socket.active) retryWhenAllowed(socket);
   });
 
-  for (const name of SERVER_EVENTS) socket.on(name, (payload) => onEvent(name, payload));
+  for (const name of events) socket.on(name, (payload) => onEvent(name, payload));
   return socket;
 }
 

@@ -53,6 +53,11 @@ def deescalate(session: Session, user: User, case_id: int, reason: str) -> Case:
     return _act(session, user, case_id, lambda s, c: cases.do_deescalate(s, c, user, reason))
 
 
+def set_priority(session: Session, user: User, case_id: int, priority: int) -> Case:
+    return _act(session, user, case_id,
+                lambda s, c: cases.do_set_priority(s, c, user, priority))
+
+
 def transfer(session: Session, user: User, case_id: int, *, queue_id: int | None,
              agent_id: int | None) -> Case:
     if (queue_id is None) == (agent_id is None):

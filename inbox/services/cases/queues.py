@@ -7,10 +7,10 @@ then age (docs/routing-and-sla.md).
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
@@ -31,13 +31,22 @@ def call_blocks_social() -> bool:
 
 def agent_load(session: Session, agent_id: int) -> dict[str, int]:
     """Open cases an agent holds, per channel kind."""
+    return agent_loads(session, [agent_id]).get(agent_id, {})
+
+
+def agent_loads(session: Session, agent_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Open cases each of these agents holds, per channel kind, in one grouped query."""
     rows = session.execute(
-        select(Channel.kind, func.count(Case.id))
+        select(Case.assignee_id, Channel.kind, func.count(Case.id))
         .join(Channel, Channel.id == Case.channel_id)
-        .where(Case.assignee_id == agent_id, Case.status.in_(HOLDING))
-        .group_by(Channel.kind)
+        .where(Case.assignee_id.in_(agent_ids), Case.status.in_(HOLDING))
+        .group_by(Case.assignee_id, Channel.kind)
     ).all()
-    return {kind: count for kind, count in rows}
+    loads: dict[int, dict[str, int]] = {}
+    for agent_id, kind, count in rows:
+        if agent_id is not None:  # the filter keeps only held cases; this tells mypy
+            loads.setdefault(agent_id, {})[kind] = count
+    return loads
 
 
 def free_capacity(agent: User, load: dict[str, int], channel_kind: str) -> int:
@@ -91,10 +100,32 @@ def next_case_for(session: Session, agent: User, queue_id: int | None) -> Case |
 
 def queue_stats(session: Session, user: User) -> list[dict[str, Any]]:
     """Live counts for the queues `user` works: waiting, oldest wait, at risk, breached."""
-    queue_ids = visible_queue_ids(session, user)
+    return queue_stats_of(session, visible_queue_ids(session, user))
+
+
+def at_risk_condition(now: datetime) -> ColumnElement[bool]:
+    """At risk is what the desk paints amber: past the policy's warning moment (or within
+    AT_RISK_WITHIN of due when none is known), not yet breached, and not paused."""
+    return and_(
+        Case.status.in_(case_states.OPEN), Case.status != "pending",
+        Case.sla_breached_at.is_(None), Case.sla_due_at >= now,
+        or_(Case.sla_warned_at.is_not(None), Case.sla_warn_at <= now,
+            and_(Case.sla_warn_at.is_(None), Case.sla_due_at < now + AT_RISK_WITHIN)),
+    )
+
+
+def breached_condition(now: datetime) -> ColumnElement[bool]:
+    """Open and past due (or marked breached by the sweep)."""
+    return and_(Case.status.in_(case_states.OPEN),
+                or_(Case.sla_breached_at.is_not(None), Case.sla_due_at < now))
+
+
+def queue_stats_of(session: Session, queue_ids: list[int],
+                   now: datetime | None = None) -> list[dict[str, Any]]:
+    """Live counts for these queues (as of `now`): waiting, oldest wait, at risk, breached."""
     if not queue_ids:
         return []
-    now = utcnow()
+    now = now or utcnow()
     queues = session.scalars(select(Queue).where(Queue.id.in_(queue_ids)).order_by(Queue.id))
     waiting = dict(session.execute(
         select(Case.queue_id, func.count(Case.id)).where(
@@ -104,21 +135,14 @@ def queue_stats(session: Session, user: User) -> list[dict[str, Any]]:
         select(Case.queue_id, func.min(Case.created_at)).where(
             Case.queue_id.in_(queue_ids), Case.status == "queued").group_by(Case.queue_id)
     ).all())
-    open_case = and_(Case.queue_id.in_(queue_ids), Case.status.in_(case_states.OPEN))
+    in_queues = Case.queue_id.in_(queue_ids)
     breached = dict(session.execute(
         select(Case.queue_id, func.count(Case.id)).where(
-            open_case, or_(Case.sla_breached_at.is_not(None), Case.sla_due_at < now)
-        ).group_by(Case.queue_id)
+            in_queues, breached_condition(now)).group_by(Case.queue_id)
     ).all())
-    # At risk is what the desk paints amber: past the policy's warning moment (or within
-    # AT_RISK_WITHIN of due when none is known), not yet breached, and not paused.
     at_risk = dict(session.execute(
         select(Case.queue_id, func.count(Case.id)).where(
-            open_case, Case.status != "pending", Case.sla_breached_at.is_(None),
-            Case.sla_due_at >= now,
-            or_(Case.sla_warned_at.is_not(None), Case.sla_warn_at <= now,
-                and_(Case.sla_warn_at.is_(None), Case.sla_due_at < now + AT_RISK_WITHIN)),
-        ).group_by(Case.queue_id)
+            in_queues, at_risk_condition(now)).group_by(Case.queue_id)
     ).all())
     online = session.scalars(select(User).where(User.presence.in_(("online", "on_call")),
                                                 User.is_active.is_(True))).all()
