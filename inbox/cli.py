@@ -527,6 +527,90 @@ def deliveries_replay(ids: tuple[int, ...], failed: bool) -> None:
         click.echo("nothing to replay", err=True)
 
 
+@main.group()
+def webhooks() -> None:
+    """Outbound event webhooks: subscriptions and their deliveries (docs/event-webhooks.md)."""
+
+
+@webhooks.command("list")
+def webhooks_list() -> None:
+    """Subscriptions: id, enabled, URL, events, description."""
+    from inbox.services import unit_of_work
+    from inbox.services.event_webhooks.subscriptions import list_subscriptions
+
+    with unit_of_work(read_only=True) as session:
+        for row in list_subscriptions(session):
+            click.echo("\t".join([str(row.id), "enabled" if row.is_enabled else "disabled",
+                                  row.url, ",".join(row.events), row.description or "-"]))
+
+
+@webhooks.command("add")
+@click.argument("url")
+@click.option("--event", "events", multiple=True, required=True,
+              help="An event type (case.created, sla.breached, ...); repeatable.")
+@click.option("--description", default="")
+@click.option("--disabled", is_flag=True, help="Saved, but sent nothing until enabled.")
+@service_errors_as_usage
+def webhooks_add(url: str, events: tuple[str, ...], description: str, disabled: bool) -> None:
+    """Subscribe URL; prints the id, then the signing secret (shown once) on standard output."""
+    from inbox.services import unit_of_work
+    from inbox.services.event_webhooks.subscriptions import do_add_subscription
+
+    with unit_of_work() as session:
+        row, secret = do_add_subscription(session, url, list(events), description=description,
+                                          enabled=not disabled)
+        click.echo(f"subscription {row.id}: {url}", err=True)
+    click.echo(secret)
+
+
+@webhooks.command("remove")
+@click.argument("subscription_id", type=int)
+@service_errors_as_usage
+def webhooks_remove(subscription_id: int) -> None:
+    """Remove a subscription and its delivery log."""
+    from inbox.services import unit_of_work
+    from inbox.services.event_webhooks.subscriptions import do_remove_subscription
+
+    with unit_of_work() as session:
+        do_remove_subscription(session, subscription_id)
+    click.echo("removed", err=True)
+
+
+@webhooks.command("deliveries")
+@click.option("--subscription", "subscription_id", type=int)
+@click.option("--status", type=click.Choice(["pending", "delivered", "failed", "given_up"]))
+@click.option("--event")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+def webhooks_deliveries(subscription_id: int | None, status: str | None, event: str | None,
+                        limit: int) -> None:
+    """The delivery log, newest first: id, delivery id, subscription, event, status,
+    attempts, last HTTP status, last error."""
+    from inbox.services import unit_of_work
+    from inbox.services.event_webhooks.subscriptions import list_deliveries
+
+    filters = {"subscription_id": subscription_id, "status": status, "event": event,
+               "limit": limit}
+    with unit_of_work(read_only=True) as session:
+        for row in list_deliveries(session, filters):
+            click.echo("\t".join(str(v if v is not None else "-") for v in (
+                row.id, row.delivery_id, row.subscription_id, row.event, row.status,
+                row.attempts, row.last_status_code, row.last_error)))
+
+
+@webhooks.command("replay")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@service_errors_as_usage
+def webhooks_replay(ids: tuple[int, ...]) -> None:
+    """Send these deliveries again (same delivery id), through the outbound worker."""
+    from inbox.services import unit_of_work
+    from inbox.services.event_webhooks.subscriptions import do_replay
+
+    with unit_of_work() as session:
+        for row_id in ids:
+            row = do_replay(session, row_id)
+            click.echo(f"{row.id}\t{row.delivery_id}\tpending")
+
+
 @main.command()
 @click.option("--url", default=None, help="The running service (default: INBOX_PUBLIC_URL).")
 @click.option("--rate", default=2.0, show_default=True, type=float, help="Deliveries a second.")

@@ -5,6 +5,7 @@
 import { byId } from "./lib/dom.js";
 import { ChangesSection } from "./admin/changes.js";
 import { ChannelsSection } from "./admin/channels.js";
+import { DeliveriesSection, SubscriptionsSection } from "./admin/eventWebhooks.js";
 import { PeopleSection } from "./admin/people.js";
 import { QueuesSection } from "./admin/queues.js";
 import { sectionError, showSection } from "./admin/sections.js";
@@ -34,6 +35,7 @@ sections.push(
   new SignInsSection(boot, reloadAll),
   new ChangesSection(boot),
 );
+if (boot.me.is_admin) sections.push(new SubscriptionsSection(boot, reloadAll), new DeliveriesSection(boot, reloadAll));
 
 if (!boot.me.is_admin) {
   for (const el of document.querySelectorAll("[data-admin-only]")) el.hidden = true;

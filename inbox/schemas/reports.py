@@ -11,6 +11,7 @@ from inbox.models import utcnow
 from inbox.services.reports.query import FILTERS, GROUPS
 
 DEFAULT_DAYS = 7
+FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
 class Moment(fields.Field):
@@ -29,10 +30,13 @@ class Moment(fields.Field):
                 day = date.fromisoformat(text)
                 if self.end_of_day:
                     day += timedelta(days=1)
-                return datetime.combine(day, time(), UTC)
-            moment = datetime.fromisoformat(text)
-        except ValueError:
+                moment = datetime.combine(day, time(), UTC)
+            else:
+                moment = datetime.fromisoformat(text)
+        except (ValueError, OverflowError):
             raise ValidationError("an ISO date (2026-11-02) or date-time") from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # a window's arithmetic stays in range
+            raise ValidationError(f"a year from {FIRST_YEAR} to {LAST_YEAR}")
         return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

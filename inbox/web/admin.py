@@ -14,6 +14,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from inbox.models import ROLES
+from inbox.realtime.events import WEBHOOK_EVENTS
 from inbox.services.admin.channel_profiles import PROFILES
 from inbox.services.admin.team import CHANNEL_CAPACITY_KINDS
 from inbox.web.pages import bundle_version, security_headers
@@ -72,6 +73,6 @@ def admin_bootstrap(user: Any) -> dict[str, Any]:
 def admin() -> str | tuple[str, int]:
     if current_user.role not in VIEWERS:
         return render_template("forbidden.html", user=current_user), 403
-    return render_template("admin.html", user=current_user,
+    return render_template("admin.html", user=current_user, webhook_events=WEBHOOK_EVENTS,
                            bootstrap=admin_bootstrap(current_user),
                            bundle=BUNDLE, bundle_version=bundle_version(BUNDLE))

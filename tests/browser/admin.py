@@ -7,7 +7,8 @@ from typing import Any
 from tests.browser.desk import Desk
 
 SECTIONS = {"channels": "Channels", "people": "People", "teams": "Teams", "queues": "Queues",
-            "tokens": "API tokens", "sign-ins": "Signed-in browsers", "changes": "Recent changes"}
+            "tokens": "API tokens", "sign-ins": "Signed-in browsers",
+            "event-webhooks": "Event webhooks", "changes": "Recent changes"}
 
 
 class AdminPage:

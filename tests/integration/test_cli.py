@@ -134,3 +134,50 @@ def test_teams_queues_and_tokens_from_the_command_line(runtime: Any) -> None:
     assert token.startswith(prefix) and name == "crm" and line.endswith("\t-")
     assert inbox(runtime, "tokens", "revoke-id", token_id).returncode == 0
     assert not inbox(runtime, "tokens", "list").stdout.splitlines()[0].endswith("\t-")
+
+
+def test_event_webhooks_from_the_command_line(runtime: Any) -> None:
+    from inbox.sandbox import Reply, SandboxPlatform
+    from tests.integration.test_outbound import run_outbound
+
+    with SandboxPlatform() as recorder:
+        recorder.script("POST", "/hook", Reply(500))
+        refused = inbox(runtime, "webhooks", "add", "http://10.1.2.3/hook", "--event",
+                        "case.created", env={"INBOX_OUTBOUND_ALLOW": ""})
+        assert refused.returncode == 1 and "url" in refused.stderr
+        unknown = inbox(runtime, "webhooks", "add", recorder.url + "/hook", "--event", "nope")
+        assert unknown.returncode == 1 and "events" in unknown.stderr
+        added = inbox(runtime, "webhooks", "add", recorder.url + "/hook", "--event",
+                      "sla.breached", "--description", "pager")
+        assert added.returncode == 0, added.stderr
+        assert len(added.stdout.strip()) == 64  # the secret, alone on standard output
+        listed = inbox(runtime, "webhooks", "list").stdout.split("\t")
+        assert listed[1:4] == ["enabled", recorder.url + "/hook", "sla.breached"]
+        subscription_id = listed[0]
+        _publish_a_breach()
+        run_outbound(runtime)
+        [line] = inbox(runtime, "webhooks", "deliveries", "--status", "failed").stdout.splitlines()
+        row_id, delivery_id, _, event, status, attempts, code = line.split("\t")[:7]
+        assert (event, status, attempts, code) == ("sla.breached", "failed", "1", "500")
+        recorder.script("POST", "/hook", Reply(200))
+        replayed = inbox(runtime, "webhooks", "replay", row_id)
+        assert replayed.returncode == 0 and delivery_id in replayed.stdout
+        run_outbound(runtime)
+        [line] = inbox(runtime, "webhooks", "deliveries").stdout.splitlines()
+        assert line.split("\t")[4] == "delivered"
+        assert [c.headers["x-inbox-delivery"] for c in recorder.calls("POST")] == [
+            delivery_id] * 2
+        assert inbox(runtime, "webhooks", "remove", subscription_id).returncode == 0
+        assert inbox(runtime, "webhooks", "list").stdout == ""
+        assert inbox(runtime, "webhooks", "remove", subscription_id).returncode == 1
+
+
+def _publish_a_breach() -> None:
+    from inbox.models import utcnow
+    from inbox.realtime.publish import publish
+    from inbox.services import unit_of_work
+
+    with unit_of_work() as session:
+        publish(session, "sla.breached", {"case_id": 1, "target": "resolution",
+                                          "due_at": utcnow().isoformat(), "queue_id": None},
+                ["supervisors"])

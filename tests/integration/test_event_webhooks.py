@@ -356,3 +356,19 @@ def test_an_attempt_cut_short_by_a_killed_worker_is_sent_after_its_lease(
     assert (row.status, row.attempts) == ("delivered", 2)
     with unit_of_work(read_only=True) as session:
         assert session.scalar(select(func.count()).select_from(EventDelivery)) == 1
+
+
+def test_the_sla_sweep_s_warning_and_breach_reach_their_subscriber(
+        runtime: Any, api_as: Any, admin_ada: Any, recorder: SandboxPlatform) -> None:
+    from inbox.services.sla.sweep import sweep
+    from tests.factories import make_case, make_queue
+
+    created = subscribe(api_as(admin_ada), recorder.url + HOOK, ["sla.warning", "sla.breached"])
+    past = utcnow() - timedelta(minutes=5)
+    case = make_case(make_queue(), sla_warn_at=past, sla_due_at=past,
+                     resolution_due_at=past)
+    assert sweep() >= 1
+    run_outbound(runtime)
+    bodies = [verified(c, created["secret"]) for c in recorder.calls("POST", HOOK)]
+    assert sorted(b["event"] for b in bodies) == ["sla.breached", "sla.warning"]
+    assert {b["data"]["case_id"] for b in bodies} == {case.id}

@@ -129,6 +129,8 @@ def test_csv_has_the_json_figures(sam: Any) -> None:
 
 @pytest.mark.parametrize(("query", "field"), [
     ("since=yesterday", "since"),
+    ("since=0001-01-01", "since"),
+    ("until=9999-12-31", "until"),
     ("since=2026-11-03&until=2026-11-02", "until"),
     ("since=2026-11-02T10:00:00Z&until=2026-11-02T10:00:00Z", "until"),
     ("group=colour", "group"),
