@@ -4,8 +4,11 @@
 import { showSection } from "./admin/sections.js";
 import { byId } from "./lib/dom.js";
 import { mountWatchTerms } from "./editors/watchTerms.js";
+import { mountCrisisBanner } from "./ui/crisisBanner.js";
 
 const editors = [mountWatchTerms(byId("watch-terms-editor"))];
+
+mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)
 
 const follow = () => showSection(window.location.hash.slice(1));
 window.addEventListener("hashchange", follow);
