@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         admin,
         cases,
         contacts,
+        crisis,
         event_webhooks,
         health,
         listening,
@@ -118,7 +119,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
                       listening.blp, admin.blp, replies.blp, team.blp, reports.blp,
-                      event_webhooks.blp, wallboard.blp):
+                      event_webhooks.blp, wallboard.blp, crisis.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)

@@ -617,9 +617,21 @@ def webhooks_replay(ids: tuple[int, ...]) -> None:
 @click.option("--duration", default=60.0, show_default=True, type=float,
               help="Seconds to run; 0 runs until Ctrl-C.")
 @click.option("--seed", default=None, type=int, help="Repeatable content.")
-def simulate(url: str | None, rate: float, duration: float, seed: int | None) -> None:
+@click.option("--spike", "spike_term", metavar="TERM", default=None,
+              help="Instead: a burst of complaints naming TERM (watched from now on), then "
+              "a crisis detection tick (docs/listening.md).")
+@click.option("--spike-count", default=30, show_default=True, type=click.IntRange(1, 1000),
+              help="Mentions in the spike.")
+@click.option("--spike-gap", default=0.2, show_default=True, type=click.FloatRange(0, 10),
+              help="Seconds between the spike's mentions.")
+def simulate(url: str | None, rate: float, duration: float, seed: int | None,
+             spike_term: str | None, spike_count: int, spike_gap: float) -> None:
     """Send realistic, correctly signed deliveries for every provider to a running service."""
     import signal
+
+    if spike_term is not None:
+        _simulate_spike(url, spike_term, spike_count, spike_gap, seed)
+        return
 
     from inbox.runtime import current
     from inbox.simulator import run_simulation
@@ -631,6 +643,31 @@ def simulate(url: str | None, rate: float, duration: float, seed: int | None) ->
     report = run_simulation(url or current().settings.public_url, rate=rate,
                             duration=duration, seed=seed)
     click.echo(report.summary())
+
+
+@service_errors_as_usage
+def _simulate_spike(url: str | None, term: str, count: int, gap: float,
+                    seed: int | None) -> None:
+    """Watch TERM, send the spike, take in what is pending here (safe beside running
+    workers), then run one detection tick and print the alerts it raised."""
+    from inbox.runtime import current, unit_of_work
+    from inbox.services.errors import Conflict
+    from inbox.services.ingest.drain import drain
+    from inbox.services.ingest.listening import do_add_watch_term
+    from inbox.services.listening.crisis import detection_tick
+    from inbox.simulator import send_spike
+
+    try:
+        with unit_of_work() as session:
+            do_add_watch_term(session, term)
+    except Conflict:
+        pass  # watched already
+    report = send_spike(url or current().settings.public_url, term, count=count, gap=gap,
+                        seed=seed)
+    click.echo(report.summary())
+    drain()
+    raised = detection_tick()
+    click.echo(f"crisis alerts raised: {', '.join(map(str, raised)) or 'none'}")
 
 
 @main.command()

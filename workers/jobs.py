@@ -16,15 +16,16 @@ from inbox.services.event_webhooks.sending import deliver as deliver_event
 from inbox.services.event_webhooks.sending import sweep_due as sweep_event_deliveries
 from inbox.services.ingest.trigger import drain_deliveries
 from inbox.services.ingest.trigger import sweep_unprocessed as sweep_unprocessed_deliveries
+from inbox.services.listening.crisis import detection_tick
 from inbox.services.sending.outbound import send as send_message
 from inbox.services.sending.outbound import sweep_stuck as sweep_outbound
 from inbox.services.sla.sweep import sweep
 
 log = logging.getLogger(__name__)
 
-__all__ = ["apply_retention", "deliver_event", "dispatch_offers", "drain_deliveries",
-           "send_message", "sweep_event_deliveries", "sweep_outbound", "sweep_sla",
-           "sweep_unprocessed_deliveries"]
+__all__ = ["apply_retention", "deliver_event", "detect_crises", "dispatch_offers",
+           "drain_deliveries", "send_message", "sweep_event_deliveries", "sweep_outbound",
+           "sweep_sla", "sweep_unprocessed_deliveries"]
 
 
 def apply_retention() -> dict[str, int]:
@@ -34,6 +35,14 @@ def apply_retention() -> dict[str, int]:
         log.info("job %s: retention removed %d messages' content, %d deliveries",
                  current_job_id(), done["messages"], done["deliveries"])
     return done
+
+
+def detect_crises() -> list[int]:
+    """Crisis detection: raise the alerts a term's, a channel's or a burst's volume calls for."""
+    raised = detection_tick()
+    if raised:
+        log.info("job %s: crisis alerts raised %s", current_job_id(), raised)
+    return raised
 
 
 def sweep_sla() -> int:

@@ -26,6 +26,8 @@ SCHEDULE: list[Periodic] = [
     Periodic(jobs.sweep_outbound, OUTBOUND, 60),
     # Event webhooks: retries whose delayed job was lost, attempts cut short by a killed worker.
     Periodic(jobs.sweep_event_deliveries, OUTBOUND, 30),
+    # Crisis detection: a few counts per watch term and channel (docs/listening.md).
+    Periodic(jobs.detect_crises, DEFAULT, 15),
     # Data protection: retention per channel and of raw deliveries, checked hourly.
     Periodic(jobs.apply_retention, DEFAULT, 3600),
 ]

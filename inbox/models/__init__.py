@@ -14,6 +14,7 @@ from inbox.models.cases import (
 )
 from inbox.models.channels import CHANNEL_KINDS, DELIVERY_STATES, Channel, Delivery
 from inbox.models.contacts import Contact, ContactIdentity
+from inbox.models.crisis import CRISIS_SUBJECTS, CrisisAlert, CrisisSettings
 from inbox.models.event_webhooks import EVENT_DELIVERY_STATUSES, EventDelivery, EventSubscription
 from inbox.models.people import PRESENCE, ROLES, ApiToken, SignIn, Skill, Team, User
 from inbox.models.workspace import (
@@ -26,6 +27,9 @@ from inbox.models.workspace import (
 )
 
 __all__ = [
+    "CRISIS_SUBJECTS",
+    "CrisisAlert",
+    "CrisisSettings",
     "EVENT_DELIVERY_STATUSES",
     "EventDelivery",
     "EventSubscription",

@@ -103,6 +103,19 @@ class Wallboard(_Payload):
     breached = fields.List(fields.Dict(), required=True)
 
 
+class CrisisAlertPayload(_Payload):
+    """A crisis alert raised or cleared (inbox.services.listening.crisis)."""
+
+    id = fields.Integer(required=True)
+    subject_kind = fields.String(required=True)  # term | channel | negative_burst
+    subject = fields.String(required=True)
+    observed = fields.Integer(required=True)
+    baseline = fields.Float(required=True)
+    raised_at = fields.String(required=True)
+    cleared_at = fields.String(allow_none=True)
+    actions = fields.Dict()
+
+
 CATALOGUE: dict[str, Schema] = {
     "case.created": CaseSummary(),
     "case.updated": CaseUpdated(),
@@ -116,11 +129,12 @@ CATALOGUE: dict[str, Schema] = {
     "case.offered": CaseOffered(),
     "note.mention": NoteMention(),
     "wallboard.updated": Wallboard(),
+    "crisis.alert": CrisisAlertPayload(),
+    "crisis.cleared": CrisisAlertPayload(),
 }
 
 # The events an integrator may subscribe to (outbound event webhooks,
 # docs/event-webhooks.md): each is published through inbox.realtime.publish like any
 # other, and a subscription turns it into a delivery in the same transaction.
-# "crisis.alert" is listed ahead of its publisher.
 WEBHOOK_EVENTS: tuple[str, ...] = ("case.created", "case.updated", "message.created",
                                    "sla.warning", "sla.breached", "crisis.alert")

@@ -5,7 +5,7 @@ people, words and provider shapes); runner.py signs, paces, retries and reports.
 """
 
 from inbox.simulator.plan import PLAN_EPOCH, PlannedDelivery, Planner, Target, plan
-from inbox.simulator.runner import SimulationReport, load_targets, run_simulation
+from inbox.simulator.runner import SimulationReport, load_targets, run_simulation, send_spike
 
 __all__ = ["PLAN_EPOCH", "PlannedDelivery", "Planner", "SimulationReport", "Target",
-           "load_targets", "plan", "run_simulation"]
+           "load_targets", "plan", "run_simulation", "send_spike"]

@@ -235,6 +235,14 @@ BURSTS = {
     )),
 }
 
+# `inbox simulate --spike TERM`: angry complaints that all name the term ({tag}).
+SPIKE_LINES = (
+    "{tag} is down for me too, {brand} this is unacceptable",
+    "Anyone else hit by {tag}? {brand} please say something",
+    "{tag} again?! Third time this week, {brand}, I want a refund",
+    "Still no word from {brand} about {tag} in {city}. Furious.",
+)
+
 _PRODUCTS = ("blender", "headphones", "standing desk", "coffee machine", "smart watch",
              "air fryer", "backpack", "e-reader", "kettle", "phone case")
 _CITIES = ("Leeds", "Dublin", "Lisbon", "Toronto", "Austin", "Berlin", "Madrid", "Lyon")

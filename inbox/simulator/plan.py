@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 from inbox.simulator import content as c
 from inbox.simulator.base import PlannedDelivery, Target, demo_targets
@@ -107,16 +107,31 @@ class Planner(SocialStreams, DirectStreams, Iterator[PlannedDelivery]):
         rng = self.rng
         topic = rng.choice(sorted(c.BURSTS))
         tag, lines = c.BURSTS[topic]
+        count = rng.randint(5, 9)
+        items = self._many_authors(at, count, min(self.spacing, BURST_SPACING),
+                                   lambda: c.fill(rng.choice(lines), rng, tag=tag))
+        self.slot += count - 1  # the burst used these slots: the average rate holds
+        return [dataclasses.replace(item, topic=topic) for item in items]
+
+    def spike(self, term: str, count: int, gap: float) -> list[PlannedDelivery]:
+        """`inbox simulate --spike`: `count` public complaints naming `term`, `gap`
+        seconds apart, from as many different authors as there are personas."""
+        rng = self.rng
+        items = self._many_authors(0.0, count, gap,
+                                   lambda: c.fill(rng.choice(c.SPIKE_LINES), rng, tag=term))
+        return [dataclasses.replace(item, topic=term) for item in items]
+
+    def _many_authors(self, at: float, count: int, gap: float,
+                      text: Callable[[], str]) -> list[PlannedDelivery]:
+        rng = self.rng
         kinds = [s for s in ("x:mention", "fb:comment", "ig:comment", "generic:mention")
                  if any(s == name for name, _ in self.streams)]
-        count = rng.randint(5, 9)
-        gap = min(self.spacing, BURST_SPACING)
+        people = rng.sample(c.PERSONAS, min(count, len(c.PERSONAS)))
         items = []
-        for index, persona in enumerate(rng.sample(c.PERSONAS, count)):
-            text = c.fill(rng.choice(lines), rng, tag=tag)
-            item = self._make_with(rng.choice(kinds), at + index * gap, persona, text)
-            items.append(dataclasses.replace(item, topic=topic))
-        self.slot += count - 1  # the burst used these slots: the average rate holds
+        for index in range(count):
+            line = text()  # before the stream is chosen: a seed's plan stays as it was
+            items.append(self._make_with(rng.choice(kinds), at + index * gap,
+                                         people[index % len(people)], line))
         return items
 
     def _make_with(self, stream: str, at: float, persona: c.Persona, text: str) -> PlannedDelivery:

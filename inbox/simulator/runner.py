@@ -252,3 +252,36 @@ def run_simulation(url: str, *, rate: float, duration: float, seed: int | None,
         report.elapsed = time.monotonic() - started
     report.gave_up += len(retries)
     return report
+
+
+def send_spike(url: str, term: str, *, count: int, gap: float, seed: int | None,
+               public_url: str | None = None) -> SimulationReport:
+    """`inbox simulate --spike TERM`: `count` complaints naming TERM, `gap` seconds apart,
+    signed and posted like any simulated delivery (retried on 5xx, 429 or no answer)."""
+    from inbox.runtime import current
+
+    settings = current().settings
+    seed = random.SystemRandom().randrange(2**32) if seed is None else seed
+    base, signing_base = url.rstrip("/"), (public_url or url).rstrip("/")
+    report = SimulationReport(url=base, seed=seed, rate=1.0 / gap if gap else 0.0,
+                              duration=count * gap)
+    targets, excluded, report.skipped = load_targets(settings)
+    planner = Planner(seed, targets, start=time.time(), spacing=gap or 0.01, exclude=excluded)
+    started = time.monotonic()
+    with requests.Session() as http:
+        for item in planner.spike(term, count, gap):
+            time.sleep(max(0.0, item.at - (time.monotonic() - started)))
+            report.labels[item.label] += 1
+            report.burst_items[term] += 1
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                body, headers = sign(item, settings, targets, signing_base, time.time())
+                status = _post(http, base + item.path, body, headers)
+                report.record(item.provider, status)
+                if not _worth_retrying(status):
+                    break
+                report.retried += attempt < MAX_ATTEMPTS
+                time.sleep(RETRY_BASE_SECONDS * 2 ** (attempt - 1))
+            else:
+                report.gave_up += 1
+    report.elapsed = time.monotonic() - started
+    return report

@@ -36,6 +36,7 @@ export function eventText(store, event) {
     case "merge_undone": return `Merge of case #${d.case_id} undone${by}: its messages went back`;
     case "conversation_joined": return `A new conversation of the customer joined this case (within ${d.hours} h)`;
     case "contact_merged": return `Contact #${d.from_contact_id} merged into #${d.into_contact_id}${by}`;
+    case "priority": return `Priority changed from P${d.from_priority} to P${d.to_priority}${by}`;
     case "priority_raised": return `Priority raised to P${d.priority}${d.why === "sla_breach" ? " (SLA breach)" : ""}`;
     default: return `${event.kind.replaceAll("_", " ")}${by}`;
   }

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
-from inbox.services.access import access_queue, visible_queue_ids
+from inbox.services.access import access_queue, queues_visible_to, visible_queue_ids
 from inbox.services.cases import states as case_states
 from inbox.services.dbutil import for_update
 
@@ -147,8 +147,8 @@ def queue_stats_of(session: Session, queue_ids: list[int],
     online = session.scalars(select(User).where(User.presence.in_(("online", "on_call")),
                                                 User.is_active.is_(True))).all()
     online_by_queue = {qid: 0 for qid in queue_ids}
-    for agent in online:
-        for qid in visible_queue_ids(session, agent):
+    for seen in queues_visible_to(session, online).values():
+        for qid in seen:
             if qid in online_by_queue:
                 online_by_queue[qid] += 1
     return [

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.models import BusinessCalendar, Queue, RoutingRule
+from inbox.services.routing.crisis_step import ActiveCrisis, apply_crises, load_active_crises
 from inbox.services.routing.engine import RoutingDecision, RoutingFacts, RuleView, evaluate
 from inbox.services.sla.business_hours import is_open
 
@@ -34,6 +35,8 @@ class RoutingTable:
     queue_ids: set[int] = field(default_factory=set)
     # The workspace's support hours (its first calendar), for the business_hours condition.
     calendar: BusinessCalendar | None = None
+    # Crisis alerts active now: their actions apply to new matching cases.
+    crises: list[ActiveCrisis] = field(default_factory=list)
 
 
 def load_routing_table(session: Session) -> RoutingTable:
@@ -54,6 +57,7 @@ def load_routing_table(session: Session) -> RoutingTable:
         first_queue_id=queues[0][0] if queues else None,
         queue_ids={qid for qid, _, _ in queues},
         calendar=session.scalar(select(BusinessCalendar).order_by(BusinessCalendar.id).limit(1)),
+        crises=load_active_crises(session),
     )
 
 
@@ -62,7 +66,7 @@ def in_business_hours(table: RoutingTable, at: datetime) -> bool:
 
 
 def decide(table: RoutingTable, facts: RoutingFacts) -> RoutingDecision:
-    return evaluate(table.rules, facts)
+    return apply_crises(table.crises, facts, evaluate(table.rules, facts))
 
 
 def resolve_queue(table: RoutingTable, decision: RoutingDecision, channel_kind: str) -> int | None:

@@ -1,0 +1,1 @@
+"""Listening beyond the stream: crisis detection and its actions."""
