@@ -12,6 +12,7 @@ import { sectionError, showSection } from "./admin/sections.js";
 import { SignInsSection } from "./admin/signIns.js";
 import { TeamsSection } from "./admin/teams.js";
 import { TokensSection } from "./admin/tokens.js";
+import { mountCrisisBanner } from "./ui/crisisBanner.js";
 
 const boot = JSON.parse(byId("admin-bootstrap").textContent);
 
@@ -47,3 +48,5 @@ follow();
 reloadAll().then(() => {
   document.body.dataset.ready = "true";
 });
+
+mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)

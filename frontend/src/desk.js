@@ -11,6 +11,7 @@ import { eventHandler } from "./realtime/events.js";
 import { Viewing } from "./realtime/viewing.js";
 import { Actions } from "./ui/actions.js";
 import { clearBanner, showConnection } from "./ui/banner.js";
+import { mountCrisisBanner } from "./ui/crisisBanner.js";
 import { neighbour, renderCaseList } from "./ui/caseList.js";
 import { allowed, CaseView, targetClock } from "./ui/caseView.js";
 import { Composer } from "./ui/composer.js";
@@ -323,3 +324,5 @@ function followHash() {
 window.addEventListener("hashchange", followHash);
 followHash();
 document.body.dataset.ready = "true";
+
+mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)

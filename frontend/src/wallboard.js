@@ -5,6 +5,7 @@
 import { get } from "./lib/api.js";
 import { byId } from "./lib/dom.js";
 import { connect } from "./realtime/connection.js";
+import { mountCrisisBanner } from "./ui/crisisBanner.js";
 import { errorToast } from "./ui/toast.js";
 import { Wallboard } from "./wallboard/board.js";
 
@@ -37,3 +38,5 @@ connect({
 });
 
 window.setInterval(() => board.tick(), 1000);
+
+mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)
