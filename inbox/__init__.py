@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         wallboard,
     )
     from inbox.web import admin as admin_page
+    from inbox.web import editors as editors_page
     from inbox.web import listening as listening_page
     from inbox.web import pages
     from inbox.web import reports as reports_page
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     app.register_blueprint(pages.blp)
     app.register_blueprint(admin_page.blp)
     app.register_blueprint(reports_page.blp)
+    app.register_blueprint(editors_page.blp)
     app.register_blueprint(wallboard_page.blp)
     app.register_blueprint(listening_page.blp)
     app.register_blueprint(receivers.blp)

@@ -41,6 +41,9 @@ def serve_web(host: str, port: int, connections: int) -> None:
 
     _logging()
     _allow_open_files(connections + 1024)  # every open desk is a file descriptor
+    from inbox.webhooks.intake import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before the worker forks: it inherits the setting
     # Resolve Redis in the gunicorn master so an embedded server outlives worker restarts.
     # Nothing else is built here: the worker monkey-patches the standard library before it
     # loads the app, and objects made before that (an engine's pool locks) would block it.

@@ -2,19 +2,19 @@
 // and crisis alerts. Paints from the API; new monitored mentions and crisis events
 // (to the supervisors' room) refresh it live (docs/listening.md).
 
+import { mountWatchTerms } from "./editors/watchTerms.js";
 import { get, query } from "./lib/api.js";
 import { byId, clear, h } from "./lib/dom.js";
 import { coalesce } from "./lib/schedule.js";
 import { MonitoredStream } from "./listening/stream.js";
 import { Trends } from "./listening/trends.js";
-import { WatchTerms } from "./listening/watchTerms.js";
 import { connect } from "./realtime/connection.js";
 import { mountCrisisBanner } from "./ui/crisisBanner.js";
 import { errorToast } from "./ui/toast.js";
 
 const stream = new MonitoredStream(byId("stream"), byId("stream-filters"));
 const trends = new Trends({ volume: byId("chart-volume"), sentiment: byId("chart-sentiment"), hashtags: byId("chart-hashtags"), terms: byId("chart-terms") }, byId("complainers"));
-const terms = new WatchTerms(byId("watch-terms"), byId("add-term"), () => refreshAll());
+const terms = mountWatchTerms(byId("watch-terms-editor"), { prefix: "listening-term", onChange: () => refreshAll() });
 const live = byId("listening-live");
 
 function options(select, items) {
@@ -41,7 +41,8 @@ async function refreshAlerts() {
 
 async function refreshAll() {
   try {
-    const watched = await terms.load();
+    await terms.reload();
+    const watched = await get("/watch-terms");
     options(byId("filter-term"), watched.map((t) => [t.term, t.term]));
     await Promise.all([stream.load(), refreshTrends(), refreshAlerts()]);
     byId("listening-error").textContent = "";

@@ -28,14 +28,14 @@ def get_terms() -> Any:
 @blp.response(201, WatchTermOut)
 def post_term(body: dict[str, Any]) -> Any:
     with unit_of_work() as session:
-        return listening.do_add_watch_term(session, body["term"])
+        return listening.do_add_watch_term(session, body["term"], current_api_user())
 
 
 @blp.route("/watch-terms/<int:term_id>", methods=["DELETE"], allow=SUPERVISORS)
 @blp.response(204)
 def delete_term(term_id: int) -> None:
     with unit_of_work() as session:
-        listening.do_remove_watch_term(session, term_id)
+        listening.do_remove_watch_term(session, term_id, current_api_user())
 
 
 @blp.route("/monitored", allow=SUPERVISORS)

@@ -11,6 +11,8 @@ class WatchTermIn(Schema):
 
 class WatchTermOut(WatchTermIn):
     id = fields.Integer()
+    # A hashtag is a term written with its '#': the listening match treats both alike.
+    kind = fields.Function(lambda t: "hashtag" if t.term.startswith("#") else "term")
 
 
 SENTIMENTS = ("negative", "neutral", "positive")

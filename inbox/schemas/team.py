@@ -118,7 +118,8 @@ class AdminChangeArgs(Schema):
     action = fields.String(validate=validate.Length(max=60),
                            metadata={"description": "an action, or its family: 'channel'"})
     target_kind = fields.String(validate=validate.OneOf(
-        ["channel", "user", "team", "queue", "token", "contact"]))
+        ["channel", "user", "team", "queue", "token", "contact", "watch_term", "rule",
+         "sla_policy", "calendar", "canned_response"]))
     target_id = fields.Integer()
     since = fields.AwareDateTime(metadata={"description": "changes from this moment"})
     until = fields.AwareDateTime(metadata={"description": "changes before this moment"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -11,6 +12,7 @@ from inbox.api.errors import error_response
 from inbox.channels.inbound import InboundRequest, VerificationFailed
 from inbox.runtime import current
 from inbox.services.ingest.deliveries import do_accept_delivery
+from inbox.webhooks.intake import RETRY_AFTER, NoRoom, body_slot, read_body
 
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
@@ -18,7 +20,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _inbound() -> InboundRequest:
-    body = request.get_data(cache=True)  # raw bytes: signatures are over these exactly
+    body = read_body(request.environ, request.content_length,
+                     current_app.config["MAX_CONTENT_LENGTH"])
     form: dict[str, str] = {}
     if request.mimetype in FORM_TYPES:
         # Parsed from our own copy of the bytes, so the raw body stays intact.
@@ -51,8 +54,19 @@ def _accepted(delivery_id: int) -> Response:
         b'{"delivery_id":%d,"status":"accepted"}\n' % delivery_id, mimetype="application/json")
 
 
-def _receive(provider: str, channel_id: int | None = None) -> Response:
-    return _accepted(do_accept_delivery(provider, _inbound(), channel_id))
+def _receive(provider: str, channel_id: int | None = None,
+             precheck: Callable[[InboundRequest], dict[str, str]] | None = None) -> Response:
+    """Read the body (at most MAX_CONTENT_LENGTH, a large one only when there is room for
+    it: inbox.webhooks.intake) and hand it to the service."""
+    try:
+        with body_slot(request.content_length):
+            inbound = _inbound()
+            check = (lambda: precheck(inbound)) if precheck is not None else None
+            return _accepted(do_accept_delivery(provider, inbound, channel_id, precheck=check))
+    except NoRoom as exc:
+        response = error_response(503, "busy", str(exc))
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
 
 @blp.get("/meta")
@@ -111,6 +125,4 @@ def voice() -> Response:
 def generic(channel_id: int) -> Response:
     from inbox.channels.generic import validate_body
 
-    inbound = _inbound()
-    return _accepted(do_accept_delivery("generic", inbound, channel_id,
-                                        precheck=lambda: validate_body(inbound.body)))
+    return _receive("generic", channel_id, precheck=lambda inbound: validate_body(inbound.body))

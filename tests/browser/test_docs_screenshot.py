@@ -75,6 +75,16 @@ def keep_for_docs(path: Path) -> None:
         shutil.copyfile(path, ROOT / "docs" / path.name)
 
 
+def keep_page_for_docs(page: Any, name: str) -> None:
+    """The whole of `page` as test-output/screenshots/<name>.png (and docs/, when asked)."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    keep_for_docs(path)
+
+
 def test_a_screenshot_of_the_admin_page_for_the_docs(
     open_desk: Any, admin_ada: Any, platform_api: Any
 ) -> None:

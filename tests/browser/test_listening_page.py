@@ -24,9 +24,10 @@ def test_the_stream_promotes_with_p_and_watch_terms_are_edited(
     page = sam.page
     page.goto(f"{server.url}/listening")
     page.wait_for_selector("body[data-ready=true]", timeout=WAIT * 1000)
-    page.get_by_label("New term").fill("#AcmeLove")
-    page.get_by_role("button", name="Watch").click()
-    expect(page.locator("#watch-terms")).to_contain_text("#AcmeLove", timeout=WAIT * 1000)
+    page.locator("#listening-term-form input[name=term]").fill("#AcmeLove")
+    page.locator("#listening-term-form button[data-submit]").click()
+    expect(page.locator("#listening-term-rows")).to_contain_text("#AcmeLove",
+                                                                 timeout=WAIT * 1000)
     expect(page.locator("#filter-term")).to_contain_text("#AcmeLove")
 
     post_review(server.url, workspace.reviews, "l-1", "Saw the Acme van in town #AcmeLove",

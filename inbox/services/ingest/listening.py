@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from inbox.models import Case, Channel, Message, User, WatchTerm
 from inbox.realtime.payloads import case_payload
 from inbox.realtime.publish import publish
+from inbox.services.admin.audit import record_change
 from inbox.services.cases import states as case_states
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
 from inbox.services.routing.decide import load_routing_table, resolve_queue
@@ -22,7 +23,7 @@ def list_watch_terms(session: Session) -> list[WatchTerm]:
     return list(session.scalars(select(WatchTerm).order_by(WatchTerm.id)))
 
 
-def do_add_watch_term(session: Session, term: str) -> WatchTerm:
+def do_add_watch_term(session: Session, term: str, by: User | None = None) -> WatchTerm:
     term = term.strip()
     if len(term) < 2 or (term.startswith("#") and len(term) < 3):
         raise ValidationFailed("a watch term needs at least two characters",
@@ -33,13 +34,17 @@ def do_add_watch_term(session: Session, term: str) -> WatchTerm:
             session.add(watch)
     except IntegrityError:
         raise Conflict(f"{term!r} is already watched", fields={"term": "taken"})
+    record_change(session, by, "watch_term.create", "watch_term", watch.id,
+                  {"term": [None, term]})
     return watch
 
 
-def do_remove_watch_term(session: Session, term_id: int) -> None:
+def do_remove_watch_term(session: Session, term_id: int, by: User | None = None) -> None:
     watch = session.get(WatchTerm, term_id)
     if watch is None:
         raise NotFound(f"watch term {term_id} not found")
+    record_change(session, by, "watch_term.delete", "watch_term", term_id,
+                  {"term": [watch.term, None]})
     session.delete(watch)
 
 

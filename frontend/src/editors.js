@@ -1,0 +1,18 @@
+// The editors page: one section at a time (the address's #hash, as on the admin page),
+// each an editor that reads and writes through the REST API.
+
+import { showSection } from "./admin/sections.js";
+import { byId } from "./lib/dom.js";
+import { mountWatchTerms } from "./editors/watchTerms.js";
+import { mountCrisisBanner } from "./ui/crisisBanner.js";
+
+const editors = [mountWatchTerms(byId("watch-terms-editor"))];
+
+mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)
+
+const follow = () => showSection(window.location.hash.slice(1));
+window.addEventListener("hashchange", follow);
+follow();
+Promise.all(editors.map((editor) => editor.reload())).then(() => {
+  document.body.dataset.ready = "true";
+});
