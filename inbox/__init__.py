@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     )
     from inbox.web import admin as admin_page
     from inbox.web import editors as editors_page
+    from inbox.web import listening as listening_page
     from inbox.web import pages
     from inbox.web import reports as reports_page
     from inbox.web import wallboard as wallboard_page
@@ -128,4 +129,5 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     app.register_blueprint(reports_page.blp)
     app.register_blueprint(editors_page.blp)
     app.register_blueprint(wallboard_page.blp)
+    app.register_blueprint(listening_page.blp)
     app.register_blueprint(receivers.blp)

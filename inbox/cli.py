@@ -649,12 +649,17 @@ def simulate(url: str | None, rate: float, duration: float, seed: int | None,
 def _simulate_spike(url: str | None, term: str, count: int, gap: float,
                     seed: int | None) -> None:
     """Watch TERM, send the spike, take in what is pending here (safe beside running
-    workers), then run one detection tick and print the alerts it raised."""
+    workers) until every accepted mention is stored, then run one detection tick and
+    print the alerts it raised."""
+    import time
+    from datetime import timedelta
+
+    from inbox.models import utcnow
     from inbox.runtime import current, unit_of_work
     from inbox.services.errors import Conflict
     from inbox.services.ingest.drain import drain
     from inbox.services.ingest.listening import do_add_watch_term
-    from inbox.services.listening.crisis import detection_tick
+    from inbox.services.listening.crisis import count_mentions, detection_tick
     from inbox.simulator import send_spike
 
     try:
@@ -662,10 +667,20 @@ def _simulate_spike(url: str | None, term: str, count: int, gap: float,
             do_add_watch_term(session, term)
     except Conflict:
         pass  # watched already
+    started = utcnow() - timedelta(seconds=5)
     report = send_spike(url or current().settings.public_url, term, count=count, gap=gap,
                         seed=seed)
     click.echo(report.summary())
-    drain()
+    accepted = sum(n for counts in report.statuses.values()
+                   for status, n in counts.items() if status.startswith("2"))
+    deadline = time.monotonic() + 60
+    while True:  # running workers may hold some in a batch not yet committed
+        drain()
+        with unit_of_work() as session:
+            stored = count_mentions(session, term, started)
+        if stored >= accepted or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     raised = detection_tick()
     click.echo(f"crisis alerts raised: {', '.join(map(str, raised)) or 'none'}")
 

@@ -8,11 +8,12 @@ from inbox.api.auth import current_api_user
 from inbox.api.authorization import SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.cases import CaseOut, MessageOut
-from inbox.schemas.listening import MonitoredArgs, WatchTermIn, WatchTermOut
+from inbox.schemas.listening import MonitoredArgs, TrendsArgs, WatchTermIn, WatchTermOut
 from inbox.services import unit_of_work
 from inbox.services.ingest import listening
+from inbox.services.listening.trends import listening_trends
 
-blp = protected_blueprint("listening", __name__, "Watch list and the monitored stream")
+blp = protected_blueprint("listening_api", __name__, "Watch list and the monitored stream")
 
 
 @blp.route("/watch-terms", allow=SUPERVISORS)
@@ -42,8 +43,17 @@ def delete_term(term_id: int) -> None:
 @blp.response(200, MessageOut(many=True))
 def get_monitored(args: dict[str, Any]) -> Any:
     with unit_of_work() as session:
-        return listening.monitored_stream(session, args.get("q"), args.get("before"),
-                                          args["limit"])
+        return listening.monitored_stream(session, args)
+
+
+@blp.route("/listening/trends", allow=SUPERVISORS)
+@blp.arguments(TrendsArgs, location="query")
+@blp.response(200)
+def get_trends(args: dict[str, Any]) -> Any:
+    """Volume by channel per 5 minutes, sentiment trend, top hashtags and watch terms over
+    the last `hours`; the most influential complainers today."""
+    with unit_of_work() as session:
+        return listening_trends(session, args["hours"])
 
 
 @blp.route("/monitored/<int:message_id>/promote", methods=["POST"], allow=SUPERVISORS)

@@ -30,6 +30,7 @@ def test_a_spike_raises_the_banner_and_routes_new_matching_cases(
          "flatline", "--spike-count", "8", "--spike-gap", "0.05", "--seed", "3"],
         env=backend_env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert spike.returncode == 0, spike.stderr
+    assert "crisis alerts raised: none" not in spike.stdout, spike.stdout
     # Live: the desk was never reloaded.
     expect(banner).to_contain_text("“flatline”", timeout=WAIT * 1000)
     assert sam.page.evaluate("performance.getEntriesByType('navigation').length") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -46,15 +48,32 @@ def do_remove_watch_term(session: Session, term_id: int, by: User | None = None)
     session.delete(watch)
 
 
-def monitored_stream(session: Session, q: str | None, before_id: int | None,
-                     limit: int) -> list[Message]:
-    """Mentions kept without a case, newest first, searchable."""
+# The monitored stream's sentiment filter, on the enrichment score (-1 .. 1).
+SENTIMENT_RANGES = {"negative": (-1.0, -0.05), "neutral": (-0.05, 0.05), "positive": (0.05, 1.0)}
+
+
+def monitored_stream(session: Session, filters: dict[str, Any]) -> list[Message]:
+    """Mentions kept without a case, newest first: searchable (q), by watch term,
+    sentiment, author influence (at arrival), language and channel; `before` pages."""
     stmt = select(Message).where(Message.monitored.is_(True), Message.case_id.is_(None))
-    if q:
-        stmt = stmt.where(Message.text.ilike(f"%{q}%"))
-    if before_id:
-        stmt = stmt.where(Message.id < before_id)
-    return list(session.scalars(stmt.order_by(Message.id.desc()).limit(limit)))
+    for name in ("q", "term"):
+        if filters.get(name):
+            stmt = stmt.where(Message.text.ilike(f"%{filters[name]}%"))
+    if filters.get("sentiment"):
+        low, high = SENTIMENT_RANGES[filters["sentiment"]]
+        stmt = stmt.where(Message.sentiment >= low, Message.sentiment <= high)
+    if filters.get("language"):
+        stmt = stmt.where(Message.language == filters["language"])
+    if filters.get("channel_id"):
+        stmt = stmt.where(Message.channel_id == filters["channel_id"])
+    if filters.get("before"):
+        stmt = stmt.where(Message.id < filters["before"])
+    messages = list(session.scalars(stmt.order_by(Message.id.desc()).limit(
+        filters.get("limit", 50) * (4 if filters.get("influence_min") else 1))))
+    if filters.get("influence_min"):  # influence sits in the facts: filtered on the page read
+        messages = [m for m in messages
+                    if int((m.facts or {}).get("influence") or 0) >= filters["influence_min"]]
+    return messages[:filters.get("limit", 50)]
 
 
 def do_promote(session: Session, message_id: int, by: User) -> Case:

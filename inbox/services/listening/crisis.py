@@ -58,6 +58,12 @@ def _term_volumes(session: Session, spans: Spans) -> list[tuple[str, str, int, f
     return found
 
 
+def count_mentions(session: Session, term: str, since: datetime) -> int:
+    """Inbound messages containing `term` sent since `since` (what a spike stored)."""
+    return int(session.scalar(_inbound(Message.text.ilike(f"%{term}%"),
+                                       Message.sent_at >= since)) or 0)
+
+
 def _channel_volumes(session: Session, spans: Spans) -> list[tuple[str, str, int, float]]:
     def grouped(start: datetime, end: datetime) -> dict[int, int]:
         return {channel_id: int(n) for channel_id, n in session.execute(
