@@ -8,7 +8,7 @@ import { ChannelsSection } from "./admin/channels.js";
 import { DeliveriesSection, SubscriptionsSection } from "./admin/eventWebhooks.js";
 import { PeopleSection } from "./admin/people.js";
 import { QueuesSection } from "./admin/queues.js";
-import { sectionError, showSection } from "./admin/sections.js";
+import { reloader, showSection } from "./admin/sections.js";
 import { SignInsSection } from "./admin/signIns.js";
 import { TeamsSection } from "./admin/teams.js";
 import { TokensSection } from "./admin/tokens.js";
@@ -17,15 +17,7 @@ import { mountCrisisBanner } from "./ui/crisisBanner.js";
 const boot = JSON.parse(byId("admin-bootstrap").textContent);
 
 const sections = [];
-async function reloadAll() {
-  await Promise.all(sections.map(async (section) => {
-    try {
-      await section.load();
-    } catch (error) {
-      if (section.el) sectionError(section.el, error);
-    }
-  }));
-}
+const reloadAll = reloader(sections);
 
 sections.push(
   new ChannelsSection(boot, reloadAll),

@@ -1,12 +1,19 @@
 // The editors page: one section at a time (the address's #hash, as on the admin page),
 // each an editor that reads and writes through the REST API.
 
-import { showSection } from "./admin/sections.js";
+import { reloader, showSection } from "./admin/sections.js";
 import { byId } from "./lib/dom.js";
+import { RulesSection } from "./editors/rules.js";
 import { mountWatchTerms } from "./editors/watchTerms.js";
 import { mountCrisisBanner } from "./ui/crisisBanner.js";
 
-const editors = [mountWatchTerms(byId("watch-terms-editor"))];
+const boot = JSON.parse(byId("editors-bootstrap").textContent);
+
+// The list sections are read again after any change of theirs (as on the admin page).
+const sections = [];
+const reloadAll = reloader(sections);
+sections.push(new RulesSection(boot, reloadAll));
+const editors = [{ reload: reloadAll }, mountWatchTerms(byId("watch-terms-editor"))];
 
 mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)
 

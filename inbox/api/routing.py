@@ -7,9 +7,19 @@ from typing import Any
 from inbox.api.auth import current_api_user
 from inbox.api.authorization import SUPERVISORS
 from inbox.api.base import protected_blueprint
-from inbox.schemas.routing import DryRunIn, DryRunOut, RuleIn, RuleOut, RulePatch, RuleRevisionOut
+from inbox.schemas.routing import (
+    DryRunIn,
+    DryRunOut,
+    RecentDryRunIn,
+    RecentDryRunOut,
+    RuleIn,
+    RuleOut,
+    RulePatch,
+    RuleRevisionOut,
+)
 from inbox.services import unit_of_work
 from inbox.services.routing import rules
+from inbox.services.routing.recent_dry_run import dry_run_recent
 
 blp = protected_blueprint("rules", __name__, "Routing rules (data, not code)")
 
@@ -51,7 +61,7 @@ def patch_rule(body: dict[str, Any], rule_id: int) -> Any:
 @blp.response(204)
 def delete_rule(rule_id: int) -> None:
     with unit_of_work() as session:
-        rules.do_delete_rule(session, rule_id)
+        rules.do_delete_rule(session, rule_id, current_api_user())
 
 
 @blp.route("/rules/<int:rule_id>/history", allow=SUPERVISORS)
@@ -67,3 +77,13 @@ def get_history(rule_id: int) -> Any:
 def dry_run(body: dict[str, Any]) -> Any:
     with unit_of_work() as session:
         return rules.dry_run(session, body["message"], body.get("rule"))
+
+
+@blp.route("/rules/dry-run/recent", methods=["POST"], allow=SUPERVISORS)
+@blp.arguments(RecentDryRunIn)
+@blp.response(200, RecentDryRunOut(many=True))
+def dry_run_recent_cases(body: dict[str, Any]) -> Any:
+    """The rules (and an unsaved one, tried first) against the latest cases' first
+    messages: which would match and what each case would get. Nothing is written."""
+    with unit_of_work(read_only=True) as session:
+        return dry_run_recent(session, body.get("rule"), body["limit"])

@@ -71,6 +71,24 @@ class DryRunIn(Schema):
     rule = fields.Nested(RuleIn, metadata={"description": "an unsaved rule, tried first"})
 
 
+class RecentDryRunIn(Schema):
+    rule = fields.Nested(RuleIn, metadata={"description": "an unsaved rule, tried first"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100),
+                           metadata={"description": "how many of the latest cases"})
+
+
+class RecentDryRunOut(Schema):
+    case_id = fields.Integer()
+    subject = fields.String()
+    matched = fields.List(fields.Dict())
+    draft_matches = fields.Boolean()
+    queue_id = fields.Integer(allow_none=True)
+    priority = fields.Integer(allow_none=True)
+    tags = fields.List(fields.String())
+    required_skills = fields.List(fields.String())
+    monitor_only = fields.Boolean()
+
+
 class DryRunOut(Schema):
     matched = fields.List(fields.Dict())
     decision = fields.Dict()

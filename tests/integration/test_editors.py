@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 
+from inbox.models import Case, Message
+from inbox.services import unit_of_work
+from tests.factories import make_channel, make_queue
+
 
 @pytest.mark.parametrize(("who", "status"), [
     ("agent_alice", 403), ("supervisor_sam", 200), ("admin_ada", 200)])
@@ -42,3 +46,58 @@ def test_a_bad_watch_term_is_refused_naming_the_field(api_as: Any, supervisor_sa
     answer = api_as(supervisor_sam).post("/api/v1/watch-terms", json={"term": "#"})
     assert answer.status_code == 422
     assert "term" in answer.json["error"]["fields"]
+
+
+def _case_with_first_message(text: str, channel: Any) -> int:
+    with unit_of_work() as session:
+        case = Case(queue_id=None, status="queued", subject=text[:40])
+        session.add(case)
+        session.flush()
+        session.add(Message(channel_id=channel.id, external_id=f"m-{case.id}", case_id=case.id,
+                            direction="in", visibility="public", kind="comment", text=text))
+        return case.id
+
+
+def test_rule_changes_are_recorded_and_an_unknown_queue_is_named(
+        api_as: Any, supervisor_sam: Any, admin_ada: Any) -> None:
+    sam = api_as(supervisor_sam)
+    queue = make_queue("Billing")
+    rule = sam.post("/api/v1/rules", json={
+        "name": "Refunds", "conditions": {"keywords": ["refund"]},
+        "actions": [{"type": "set_queue", "queue_id": queue.id}]}).json
+    sam.patch(f"/api/v1/rules/{rule['id']}", json={"enabled": False})
+    bad = sam.patch(f"/api/v1/rules/{rule['id']}", json={
+        "actions": [{"type": "set_queue", "queue_id": queue.id + 999}]})
+    assert bad.status_code == 422
+    assert bad.json["error"]["fields"] == {"actions.0.queue_id": "unknown queue"}
+    assert sam.delete(f"/api/v1/rules/{rule['id']}").status_code == 204
+    record = api_as(admin_ada).get("/api/v1/audit?target_kind=rule").json
+    assert [c["action"] for c in record] == ["rule.delete", "rule.edit", "rule.create"]
+    assert record[1]["changes"] == {"enabled": [True, False]}
+    assert record[2]["changes"]["name"] == [None, "Refunds"]
+    assert {c["actor"] for c in record} == {"sam@example.com"}
+
+
+def test_the_dry_run_on_recent_cases_says_which_would_match_and_what_they_get(
+        api_as: Any, supervisor_sam: Any, agent_alice: Any) -> None:
+    queue = make_queue("Billing")
+    channel = make_channel("generic", "Forum")
+    refund = _case_with_first_message("I want a refund for my broken router", channel)
+    _case_with_first_message("Thanks, all good now", channel)
+    draft = {"name": "Refunds", "conditions": {"keywords": ["refund"]},
+             "actions": [{"type": "set_queue", "queue_id": queue.id},
+                         {"type": "set_priority", "priority": 2},
+                         {"type": "add_tags", "tags": ["refund"]}]}
+    sam = api_as(supervisor_sam)
+    results = sam.post("/api/v1/rules/dry-run/recent", json={"rule": draft}).json
+    by_case = {r["case_id"]: r for r in results}
+    assert len(results) == 2
+    assert [r["case_id"] for r in results if r["draft_matches"]] == [refund]
+    assert (by_case[refund]["queue_id"], by_case[refund]["priority"], by_case[refund]["tags"]) == (
+        queue.id, 2, ["refund"])
+    assert sam.get("/api/v1/rules").json == []  # nothing was saved
+    assert sam.post("/api/v1/rules/dry-run/recent", json={"limit": 0}).status_code == 422
+    bad = sam.post("/api/v1/rules/dry-run/recent",
+                   json={"rule": {"name": "x", "conditions": {"sentimnet": {}}}})
+    assert "conditions.sentimnet" in bad.json["error"]["fields"]
+    assert api_as(agent_alice).post("/api/v1/rules/dry-run/recent", json={}).status_code == 403

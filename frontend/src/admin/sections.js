@@ -22,6 +22,18 @@ export function sectionError(section, error) {
   else line.textContent = typeof error.describe === "function" ? error.describe() : String(error.message ?? error);
 }
 
+/** Read every one of `sections` again (each one's failure on its own error line), so
+ * counts and names that depend on each other agree after any change. */
+export function reloader(sections) {
+  return () => Promise.all(sections.map(async (section) => {
+    try {
+      await section.load();
+    } catch (error) {
+      if (section.el) sectionError(section.el, error);
+    }
+  }));
+}
+
 /** A row action (disable, delete, …): its error goes to the section's error line. */
 export async function attempt(section, call) {
   sectionError(section, null);

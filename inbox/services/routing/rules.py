@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from inbox.models import RoutingRule, RoutingRuleRevision, User
+from inbox.models import Queue, RoutingRule, RoutingRuleRevision, User
+from inbox.services.admin.audit import differences, record_change
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
 from inbox.services.ingest.enrichment import enrich
 from inbox.services.routing.decide import load_routing_table, resolve_queue
@@ -105,12 +106,24 @@ def _record_revision(session: Session, rule: RoutingRule, by: User | None) -> No
                                     snapshot=_snapshot(rule)))
 
 
-def _validate(data: dict[str, Any]) -> None:
+def _unknown_queues(session: Session, actions: list[Any]) -> dict[str, str]:
+    """A set_queue whose queue_id does not exist would route nowhere: say which. (A queue
+    named by name may be made later; until then the case falls back, as routing says.)"""
+    ids = set(session.scalars(select(Queue.id)))
+    return {f"actions.{index}.queue_id": "unknown queue"
+            for index, action in enumerate(actions)
+            if action.get("type") == "set_queue" and "queue_id" in action
+            and action["queue_id"] not in ids}
+
+
+def _validate(data: dict[str, Any], session: Session | None = None) -> None:
     problems = {}
     if "conditions" in data:
         problems.update(check_conditions(data["conditions"]))
     if "actions" in data:
         problems.update(check_actions(data["actions"]))
+        if not problems and session is not None:
+            problems.update(_unknown_queues(session, data["actions"]))
     if problems:
         raise ValidationFailed("the rule is not valid", fields=problems)
 
@@ -128,7 +141,7 @@ def list_rules(session: Session) -> list[RoutingRule]:
 
 
 def do_create_rule(session: Session, data: dict[str, Any], by: User | None) -> RoutingRule:
-    _validate(data)
+    _validate(data, session)
     position = data.get("position")
     if position is None:
         position = (session.scalar(select(func.max(RoutingRule.position))) or 0) + 10
@@ -140,6 +153,7 @@ def do_create_rule(session: Session, data: dict[str, Any], by: User | None) -> R
     session.add(rule)
     session.flush()
     _record_revision(session, rule, by)
+    record_change(session, by, "rule.create", "rule", rule.id, differences({}, _snapshot(rule)))
     return rule
 
 
@@ -149,18 +163,22 @@ def do_update_rule(session: Session, rule_id: int, data: dict[str, Any], by: Use
     if expected_version is not None and expected_version != rule.version:
         raise Conflict("the rule was changed meanwhile; reload it",
                        current_version=rule.version)
-    _validate(data)
+    _validate(data, session)
+    before = _snapshot(rule)
     for name in ("name", "position", "enabled", "conditions", "actions", "stop_processing"):
         if name in data:
             setattr(rule, name, data[name])
     rule.version += 1
     session.flush()
     _record_revision(session, rule, by)
+    record_change(session, by, "rule.edit", "rule", rule.id, differences(before, _snapshot(rule)))
     return rule
 
 
-def do_delete_rule(session: Session, rule_id: int) -> None:
-    session.delete(get_rule(session, rule_id))
+def do_delete_rule(session: Session, rule_id: int, by: User | None = None) -> None:
+    rule = get_rule(session, rule_id)
+    record_change(session, by, "rule.delete", "rule", rule.id, differences(_snapshot(rule), {}))
+    session.delete(rule)
 
 
 def rule_history(session: Session, rule_id: int) -> list[RoutingRuleRevision]:
@@ -192,7 +210,7 @@ def dry_run(session: Session, sample: dict[str, Any],
     rules = list(table.rules)
     names = {r.id: r.name for r in list_rules(session)}
     if draft is not None:
-        _validate(draft)
+        _validate(draft, session)
         rules.insert(0, RuleView(0, True, draft.get("conditions", {}),
                                  draft.get("actions", []), draft.get("stop_processing", True)))
         names[0] = draft.get("name", "draft")
