@@ -37,7 +37,7 @@ def test_a_public_answer_then_the_customers_thanks_suggests_a_community_close(
     make_queue("Social care")
     channel = make_channel("generic", "Forum", secret=SECRET)
     comment(client, channel.id, "q1", "@Acme my router keeps dropping, terrible, help?", "pat")
-    comment(client, channel.id, "q2", "Thanks, will try", "pat", "q1")  # thanks, but nobody answered
+    comment(client, channel.id, "q2", "Thanks, will try", "pat", "q1")  # nobody answered yet
     drain()
     assert "community_answer" not in the_case().tags
     comment(client, channel.id, "a1", "Reset it by holding the button 10 s", "kim", "q1")
