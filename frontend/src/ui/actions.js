@@ -59,6 +59,10 @@ export class Actions {
     return body ? this.call(c, "resolve", body, "resolve the case") : null;
   }
 
+  communityClose(c) {
+    return this.call(c, "resolve", { disposition: "answered_by_community" }, "close the case as answered by the community");
+  }
+
   async reopen(c) {
     const body = await askReason("reopen-dialog", c);
     return body ? this.call(c, "reopen", { reason: body.reason || "reopened by an agent" }, "reopen the case") : null;

@@ -37,6 +37,9 @@ export function allowed(store, c) {
     release: (c.status === "assigned" || c.status === "pending") && !free && may,
     pending: c.status === "assigned" && may,
     resolve: ["queued", "assigned", "pending"].includes(c.status) && may,
+    // Suggested during ingestion (docs/listening.md): a public answer, then the thanks.
+    communityClose: ["queued", "assigned", "pending"].includes(c.status) && may
+      && (c.tags || []).includes("community_answer"),
     reopen: c.status === "resolved",
     escalate: open,
     deescalate: me.is_supervisor && c.escalation_level > 0,
@@ -107,7 +110,8 @@ export class CaseView {
     const can = allowed(store, c);
     for (const button of byId("case-actions").querySelectorAll("button[data-action]")) {
       button.disabled = !can[button.dataset.action];
-      button.hidden = button.dataset.action === "deescalate" && !store.me.is_supervisor;
+      button.hidden = (button.dataset.action === "deescalate" && !store.me.is_supervisor)
+        || (button.dataset.action === "communityClose" && !can.communityClose);
     }
     const clocks = byId("sla-clocks");
     clear(clocks);

@@ -31,6 +31,7 @@ from inbox.services.cases import states as case_states
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
 from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
 from inbox.services.ingest.arrivals import Arrival, MessageOutcome
+from inbox.services.ingest.community import suggest_community_answers
 from inbox.services.ingest.enrichment import Enrichment, enrich
 from inbox.services.ingest.threads import (
     KnownMessages,
@@ -415,5 +416,6 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
     _feed_cases(session, routing, working, threads)
     _join_echoes(session, [a for a in new if a.msg.is_echo], working)
     _link_messages(session, new, threads)
+    suggest_community_answers(session, working)
     _after_commit(session, watched, working)
     return deferred
