@@ -3,6 +3,7 @@
 
 import { reloader, showSection } from "./admin/sections.js";
 import { byId } from "./lib/dom.js";
+import { CalendarsSection } from "./editors/calendars.js";
 import { CannedSection } from "./editors/canned.js";
 import { RulesSection } from "./editors/rules.js";
 import { mountWatchTerms } from "./editors/watchTerms.js";
@@ -13,7 +14,11 @@ const boot = JSON.parse(byId("editors-bootstrap").textContent);
 // The list sections are read again after any change of theirs (as on the admin page).
 const sections = [];
 const reloadAll = reloader(sections);
-sections.push(new RulesSection(boot, reloadAll), new CannedSection(boot, reloadAll));
+sections.push(new RulesSection(boot, reloadAll), new CalendarsSection(boot, reloadAll),
+  new CannedSection(boot, reloadAll));
+if (!boot.me.is_admin) {
+  for (const el of document.querySelectorAll("[data-admin-only]")) el.hidden = true;
+}
 const editors = [{ reload: reloadAll }, mountWatchTerms(byId("watch-terms-editor"))];
 
 mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)

@@ -22,6 +22,13 @@ def open_editors(desk: Any, section: str) -> Any:
     return desk.page
 
 
+def fill_in(form: Any, values: dict[str, str], submit: str) -> None:
+    """Type `values` into the inputs labelled so, then press the button `submit`."""
+    for label, value in values.items():
+        form.get_by_label(label).fill(value)
+    form.get_by_role("button", name=submit).click()
+
+
 def test_a_watch_term_added_here_is_listed_and_a_bad_one_is_told(
         open_desk: Any, workspace: Any) -> None:
     page = open_editors(open_desk(workspace.sam), "Watch terms")
@@ -98,14 +105,12 @@ def test_a_canned_response_made_here_is_offered_in_the_desks_composer(
     form.get_by_label("Title").fill("Refund on its way")
     form.get_by_role("button", name="Add canned response").click()
     expect(page.locator("#canned-body-error")).not_to_be_empty()  # the text is required
-    form.get_by_label("Text").fill("Hi {{contact.first_name}}, your refund is on its way.")
-    form.get_by_label("Tags").fill("billing")
-    form.get_by_role("button", name="Add canned response").click()
+    fill_in(form, {"Text": "Hi {{contact.first_name}}, your refund is on its way.",
+                   "Tags": "billing"}, "Add canned response")
     row = page.locator("#canned-rows tr", has_text="Refund on its way")
     expect(row).to_contain_text("billing")
     row.get_by_role("button", name="Edit").click()
-    form.get_by_label("Title").fill("Refund sent")
-    form.get_by_role("button", name="Save changes").click()
+    fill_in(form, {"Title": "Refund sent"}, "Save changes")
     expect(page.locator("#canned-rows tr", has_text="Refund sent")).to_be_visible()
     alice = _x_case(open_desk, server, workspace, "1874500000000000911",
                     "@AcmeSupport where is my refund")
@@ -115,3 +120,30 @@ def test_a_canned_response_made_here_is_offered_in_the_desks_composer(
     items.filter(has_text="Refund sent").click()
     expect(alice.page.locator("#reply-text")).to_have_value(
         "Hi Rita, your refund is on its way.")
+
+
+def test_an_admin_edits_a_calendar_with_a_split_shift_and_a_holiday(
+        open_desk: Any, admin_ada: Any, workspace: Any) -> None:
+    page = open_editors(open_desk(admin_ada), "Business calendars")
+    form = page.locator("#calendar-form")
+    fill_in(form, {"Name": "Support hours", "Time zone": "Europe/London",
+                   "Monday": "08:00-12:00"}, "Add calendar")
+    row = page.locator("#calendar-rows tr", has_text="Support hours")
+    expect(row).to_contain_text("mon 08:00-12:00")
+    row.get_by_role("button", name="Edit").click()
+    fill_in(form, {"Monday": "08:00-12:00, 11:00-18:00"}, "Save changes")
+    expect(page.locator("#calendar-weekly_hours-mon-error")).to_have_text("overlaps 08:00-12:00")
+    fill_in(form, {"Monday": "08:00-12:00, 13:30-18:00", "Holidays": "2026-12-25"},
+            "Save changes")
+    expect(row).to_contain_text("mon 08:00-12:00, 13:30-18:00")
+    expect(row).to_contain_text("2026-12-25")
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]", timeout=WAIT * 1000)
+    expect(page.locator("#calendar-rows tr", has_text="Support hours")).to_contain_text(
+        "13:30-18:00")
+
+
+def test_a_supervisor_sees_calendars_without_the_form(open_desk: Any, workspace: Any) -> None:
+    page = open_editors(open_desk(workspace.sam), "Business calendars")
+    expect(page.locator("#calendar-rows")).to_be_visible()
+    expect(page.locator("#calendar-form")).to_be_hidden()
