@@ -29,11 +29,13 @@ __all__ = ["apply_retention", "deliver_event", "detect_crises", "dispatch_offers
 
 
 def apply_retention() -> dict[str, int]:
-    """Messages past their channel's retention lose their content; old raw deliveries go."""
+    """Messages past their channel's retention lose their content; old raw deliveries
+    and finished event deliveries go."""
     done = retention_sweep()
     if any(done.values()):
-        log.info("job %s: retention removed %d messages' content, %d deliveries",
-                 current_job_id(), done["messages"], done["deliveries"])
+        log.info("job %s: retention removed %d messages' content, %d deliveries, "
+                 "%d event deliveries", current_job_id(), done["messages"],
+                 done["deliveries"], done["event_deliveries"])
     return done
 
 

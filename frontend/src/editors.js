@@ -3,6 +3,7 @@
 
 import { reloader, showSection } from "./admin/sections.js";
 import { byId } from "./lib/dom.js";
+import { CannedSection } from "./editors/canned.js";
 import { RulesSection } from "./editors/rules.js";
 import { mountWatchTerms } from "./editors/watchTerms.js";
 import { mountCrisisBanner } from "./ui/crisisBanner.js";
@@ -12,7 +13,7 @@ const boot = JSON.parse(byId("editors-bootstrap").textContent);
 // The list sections are read again after any change of theirs (as on the admin page).
 const sections = [];
 const reloadAll = reloader(sections);
-sections.push(new RulesSection(boot, reloadAll));
+sections.push(new RulesSection(boot, reloadAll), new CannedSection(boot, reloadAll));
 const editors = [{ reload: reloadAll }, mountWatchTerms(byId("watch-terms-editor"))];
 
 mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)

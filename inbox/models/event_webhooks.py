@@ -13,6 +13,7 @@ from inbox.models.base import Base, SealedJSON, utcnow
 # pending: waiting for an attempt; failed: the last attempt failed, another is due at
 # next_attempt_at; delivered: answered 2xx; given_up: still failing 24 h after the first.
 EVENT_DELIVERY_STATUSES = ("pending", "delivered", "failed", "given_up")
+FINISHED_EVENT_DELIVERIES = ("delivered", "given_up")  # no attempt will follow
 
 
 class EventSubscription(Base):

@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.desk import case_whose_subject_has, post_review, wait_for
+from tests.browser.test_composer import _x_case
 from tests.browser.test_docs_screenshot import keep_page_for_docs
 from tests.conftest import WAIT
 
@@ -88,3 +89,29 @@ def test_a_supervisor_tries_a_rule_on_recent_cases_then_saves_and_edits_it(
     page.reload()
     page.wait_for_selector("body[data-ready=true]", timeout=WAIT * 1000)
     expect(page.locator("#rule-rows tr", has_text="Refunds first")).to_contain_text("disabled")
+
+
+def test_a_canned_response_made_here_is_offered_in_the_desks_composer(
+        open_desk: Any, server: Any, workspace: Any) -> None:
+    page = open_editors(open_desk(workspace.sam), "Canned responses")
+    form = page.locator("#canned-form")
+    form.get_by_label("Title").fill("Refund on its way")
+    form.get_by_role("button", name="Add canned response").click()
+    expect(page.locator("#canned-body-error")).not_to_be_empty()  # the text is required
+    form.get_by_label("Text").fill("Hi {{contact.first_name}}, your refund is on its way.")
+    form.get_by_label("Tags").fill("billing")
+    form.get_by_role("button", name="Add canned response").click()
+    row = page.locator("#canned-rows tr", has_text="Refund on its way")
+    expect(row).to_contain_text("billing")
+    row.get_by_role("button", name="Edit").click()
+    form.get_by_label("Title").fill("Refund sent")
+    form.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#canned-rows tr", has_text="Refund sent")).to_be_visible()
+    alice = _x_case(open_desk, server, workspace, "1874500000000000911",
+                    "@AcmeSupport where is my refund")
+    alice.page.get_by_role("button", name="Canned responses").click()
+    items = alice.page.locator("#canned-list .canned-item")
+    expect(items.filter(has_text="Refund sent")).to_have_count(1)
+    items.filter(has_text="Refund sent").click()
+    expect(alice.page.locator("#reply-text")).to_have_value(
+        "Hi Rita, your refund is on its way.")

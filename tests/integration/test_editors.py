@@ -101,3 +101,19 @@ def test_the_dry_run_on_recent_cases_says_which_would_match_and_what_they_get(
                    json={"rule": {"name": "x", "conditions": {"sentimnet": {}}}})
     assert "conditions.sentimnet" in bad.json["error"]["fields"]
     assert api_as(agent_alice).post("/api/v1/rules/dry-run/recent", json={}).status_code == 403
+
+
+def test_canned_response_changes_are_recorded_and_a_blank_title_is_named(
+        api_as: Any, supervisor_sam: Any, admin_ada: Any) -> None:
+    sam = api_as(supervisor_sam)
+    made = sam.post("/api/v1/canned-responses", json={
+        "title": "Refund", "body": "Your refund is on its way.", "tags": ["billing"]}).json
+    sam.patch(f"/api/v1/canned-responses/{made['id']}", json={"title": "Refund sent"})
+    blank = sam.patch(f"/api/v1/canned-responses/{made['id']}", json={"title": "  "})
+    assert blank.status_code == 422 and "title" in blank.json["error"]["fields"]
+    assert sam.delete(f"/api/v1/canned-responses/{made['id']}").status_code == 204
+    record = api_as(admin_ada).get("/api/v1/audit?target_kind=canned_response").json
+    assert [c["action"] for c in record] == [
+        "canned_response.delete", "canned_response.edit", "canned_response.create"]
+    assert record[1]["changes"] == {"title": ["Refund", "Refund sent"]}
+    assert record[2]["changes"]["tags"] == [None, ["billing"]]

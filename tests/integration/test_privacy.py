@@ -10,7 +10,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from inbox.models import AdminChange, Case, Contact, ContactIdentity, Delivery, Message, utcnow
+from inbox.models import (
+    AdminChange,
+    Case,
+    Contact,
+    ContactIdentity,
+    Delivery,
+    EventDelivery,
+    EventSubscription,
+    Message,
+    utcnow,
+)
 from inbox.services import unit_of_work
 from inbox.services.contacts.privacy import retention_sweep
 from tests.factories import make_queue
@@ -106,11 +116,25 @@ def test_retention_removes_old_content_of_finished_cases_and_old_deliveries(
             session.add(Delivery(provider="x", headers={}, body=b"{}", content_type="",
                                  verified=True, state="processed", outcome={}, attempts=1,
                                  received_at=utcnow() - timedelta(days=days)))
-    assert retention_sweep() == {"messages": 1, "deliveries": 1}
+        subscription = EventSubscription(url="https://integrator.example/hooks",
+                                         events=["case.created"])
+        session.add(subscription)
+        session.flush()
+        # Old and finished goes; old but still retried, and recent, stay.
+        for n, (days, status) in enumerate(((40, "delivered"), (40, "given_up"),
+                                            (40, "failed"), (1, "delivered"))):
+            session.add(EventDelivery(delivery_id=f"00000000-0000-4000-8000-00000000000{n}",
+                                      subscription_id=subscription.id, event="case.created",
+                                      payload={"subject": "Zoë's router"}, status=status,
+                                      created_at=utcnow() - timedelta(days=days)))
+    assert retention_sweep() == {"messages": 1, "deliveries": 1, "event_deliveries": 2}
     with unit_of_work() as session:
         texts = {m.id: m.text for m in session.scalars(select(Message))}
         assert texts[old_done.message_id].startswith("[removed")
         assert texts[old_open.message_id] == "Old but still open"
         assert texts[recent.message_id] == "Recent and resolved"
         assert len(list(session.scalars(select(Delivery)))) == 1
-    assert retention_sweep() == {"messages": 0, "deliveries": 0}  # nothing twice
+        assert sorted(d.status for d in session.scalars(select(EventDelivery))) == [
+            "delivered", "failed"]
+    assert retention_sweep() == {"messages": 0, "deliveries": 0,
+                                 "event_deliveries": 0}  # nothing twice

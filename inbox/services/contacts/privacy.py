@@ -23,10 +23,12 @@ from inbox.models import (
     Contact,
     ContactIdentity,
     Delivery,
+    EventDelivery,
     Message,
     User,
     utcnow,
 )
+from inbox.models.event_webhooks import FINISHED_EVENT_DELIVERIES
 from inbox.services.admin.audit import record_change
 from inbox.services.dbutil import rows_affected
 from inbox.services.errors import NotFound
@@ -133,7 +135,8 @@ def do_erase_contact(session: Session, contact_id: int, actor: User | None) -> d
 def do_apply_retention(session: Session) -> dict[str, int]:
     """Messages older than their channel's `retention_days` (setting), in cases already
     resolved or closed, lose their content; raw deliveries older than the workspace's
-    delivery retention are deleted. Returns how many of each."""
+    delivery retention are deleted, and so are finished outbound event deliveries.
+    Returns how many of each."""
     from inbox.runtime import current
 
     now = utcnow()
@@ -153,7 +156,12 @@ def do_apply_retention(session: Session) -> dict[str, int]:
     session.execute(update(Message).where(Message.delivery_id.in_(old))
                     .values(delivery_id=None))
     pruned = rows_affected(session.execute(delete(Delivery).where(Delivery.id.in_(old))))
-    return {"messages": expired, "deliveries": pruned}
+    # The outbound event log carries the same customer content as the deliveries, so it
+    # is kept as long; a delivery still being retried stays until it ends.
+    logged = rows_affected(session.execute(delete(EventDelivery).where(
+        EventDelivery.created_at < now - timedelta(days=keep_days),
+        EventDelivery.status.in_(FINISHED_EVENT_DELIVERIES))))
+    return {"messages": expired, "deliveries": pruned, "event_deliveries": logged}
 
 
 def retention_sweep() -> dict[str, int]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from inbox.models import CannedResponse, Case, Contact, User
 from inbox.services.access import require_role
+from inbox.services.admin.audit import differences, record_change
 from inbox.services.errors import NotFound, ValidationFailed
 
 MAX_TITLE = 200
@@ -138,19 +139,32 @@ def do_update(session: Session, canned: CannedResponse, values: dict[str, Any]) 
 EDITORS = ("supervisor", "admin")
 
 
+def _as_recorded(canned: CannedResponse) -> dict[str, Any]:
+    return {"title": canned.title, "body": canned.body, "tags": list(canned.tags or [])}
+
+
 def create(session: Session, user: User, values: dict[str, Any]) -> CannedResponse:
     require_role(user, *EDITORS)
-    return do_create(session, check_canned(values))
+    canned = do_create(session, check_canned(values))
+    record_change(session, user, "canned_response.create", "canned_response", canned.id,
+                  differences({}, _as_recorded(canned)))
+    return canned
 
 
 def update(session: Session, user: User, canned_id: int,
            values: dict[str, Any]) -> CannedResponse:
     require_role(user, *EDITORS)
     canned = get_canned(session, canned_id)
+    before = _as_recorded(canned)
     do_update(session, canned, check_canned(values, partial=True))
+    record_change(session, user, "canned_response.edit", "canned_response", canned.id,
+                  differences(before, _as_recorded(canned)))
     return canned
 
 
 def delete(session: Session, user: User, canned_id: int) -> None:
     require_role(user, *EDITORS)
-    session.delete(get_canned(session, canned_id))
+    canned = get_canned(session, canned_id)
+    record_change(session, user, "canned_response.delete", "canned_response", canned.id,
+                  differences(_as_recorded(canned), {}))
+    session.delete(canned)
