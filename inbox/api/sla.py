@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from inbox.api.auth import current_api_user
 from inbox.api.authorization import ADMINS, SUPERVISORS
 from inbox.api.base import protected_blueprint
 from inbox.schemas.routing import (
@@ -32,7 +33,7 @@ def get_calendars() -> Any:
 @blp.response(201, CalendarOut)
 def post_calendar(body: dict[str, Any]) -> Any:
     with unit_of_work() as session:
-        return sla_policies.do_save_calendar(session, body)
+        return sla_policies.do_save_calendar(session, body, by=current_api_user())
 
 
 @blp.route("/calendars/<int:calendar_id>", methods=["PATCH"], allow=ADMINS)
@@ -40,7 +41,7 @@ def post_calendar(body: dict[str, Any]) -> Any:
 @blp.response(200, CalendarOut)
 def patch_calendar(body: dict[str, Any], calendar_id: int) -> Any:
     with unit_of_work() as session:
-        return sla_policies.do_save_calendar(session, body, calendar_id)
+        return sla_policies.do_save_calendar(session, body, calendar_id, current_api_user())
 
 
 @blp.route("/sla-policies", allow=SUPERVISORS)
@@ -55,7 +56,7 @@ def get_policies() -> Any:
 @blp.response(201, PolicyOut)
 def post_policy(body: dict[str, Any]) -> Any:
     with unit_of_work() as session:
-        policy, _ = sla_policies.do_save_policy(session, body)
+        policy, _ = sla_policies.do_save_policy(session, body, by=current_api_user())
         return policy
 
 
@@ -63,8 +64,9 @@ def post_policy(body: dict[str, Any]) -> Any:
 @blp.arguments(PolicyPatch)
 @blp.response(200, PolicyOut)
 def patch_policy(body: dict[str, Any], policy_id: int) -> Any:
+    user = current_api_user()
     with unit_of_work() as session:
-        policy, recomputed = sla_policies.do_save_policy(session, body, policy_id)
+        policy, recomputed = sla_policies.do_save_policy(session, body, policy_id, user)
         return {**{k: getattr(policy, k) for k in ("id", "name", "calendar_id", "targets",
                                                   "warn_ratio", "breach_actions")},
                 "recomputed_cases": recomputed}

@@ -117,3 +117,39 @@ def test_canned_response_changes_are_recorded_and_a_blank_title_is_named(
         "canned_response.delete", "canned_response.edit", "canned_response.create"]
     assert record[1]["changes"] == {"title": ["Refund", "Refund sent"]}
     assert record[2]["changes"]["tags"] == [None, ["billing"]]
+
+
+def test_a_calendar_takes_split_shifts_and_holidays_and_overlapping_shifts_are_named(
+        api_as: Any, admin_ada: Any, supervisor_sam: Any) -> None:
+    ada = api_as(admin_ada)
+    split = {"mon": [["13:30", "18:00"], ["08:00", "12:00"]], "tue": [["22:00", "06:00"]]}
+    calendar = ada.post("/api/v1/calendars", json={
+        "name": "Support", "timezone": "Europe/London", "weekly_hours": split,
+        "holidays": ["2026-12-25"]}).json
+    assert calendar["weekly_hours"] == split
+    overlap = ada.patch(f"/api/v1/calendars/{calendar['id']}", json={
+        "weekly_hours": {"mon": [["08:00", "12:00"], ["11:30", "18:00"]]}})
+    assert overlap.status_code == 422
+    assert overlap.json["error"]["fields"] == {"weekly_hours.mon.1": "overlaps 08:00-12:00"}
+    backwards = ada.patch(f"/api/v1/calendars/{calendar['id']}", json={"holidays": ["25/12"]})
+    assert backwards.json["error"]["fields"] == {"holidays.0": "a date YYYY-MM-DD"}
+    ada.patch(f"/api/v1/calendars/{calendar['id']}",
+              json={"holidays": ["2026-12-25", "2026-12-26"]})
+    assert api_as(supervisor_sam).patch(f"/api/v1/calendars/{calendar['id']}",
+                                        json={"holidays": []}).status_code == 403
+    record = ada.get("/api/v1/audit?target_kind=calendar").json
+    assert [c["action"] for c in record] == ["calendar.edit", "calendar.create"]
+    assert record[0]["changes"] == {"holidays": [["2026-12-25"], ["2026-12-25", "2026-12-26"]]}
+    assert record[1]["changes"]["weekly_hours"] == [None, split]
+
+
+def test_sla_policy_changes_are_recorded(api_as: Any, admin_ada: Any) -> None:
+    ada = api_as(admin_ada)
+    policy = ada.post("/api/v1/sla-policies", json={
+        "name": "Standard", "targets": {"default": {"first_response": 3600}}}).json
+    ada.patch(f"/api/v1/sla-policies/{policy['id']}", json={"warn_ratio": 0.5})
+    unknown = ada.patch(f"/api/v1/sla-policies/{policy['id']}", json={"calendar_id": 999999})
+    assert unknown.json["error"]["fields"] == {"calendar_id": "unknown calendar"}
+    record = ada.get("/api/v1/audit?target_kind=sla_policy").json
+    assert [c["action"] for c in record] == ["sla_policy.edit", "sla_policy.create"]
+    assert record[0]["changes"] == {"warn_ratio": [0.75, 0.5]}

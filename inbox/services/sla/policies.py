@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.models import BusinessCalendar, SlaPolicy
+from inbox.models import BusinessCalendar, SlaPolicy, User
+from inbox.services.admin.audit import differences, record_change
 from inbox.services.errors import NotFound, ValidationFailed
 from inbox.services.sla.business_hours import DAYS
 from inbox.services.sla.clocks import TARGETS, recompute_open_cases
@@ -38,6 +39,8 @@ def check_calendar(data: dict[str, Any]) -> None:
                     or not all(isinstance(p, str) and HHMM.match(p) for p in period)
                     or period[0] == period[1]):
                 problems[f"weekly_hours.{day}.{index}"] = '["HH:MM", "HH:MM"], start != end'
+        if not any(key.startswith(f"weekly_hours.{day}.") for key in problems):
+            problems.update(_overlapping_shifts(day, periods))
     for index, holiday in enumerate(data.get("holidays") or []):
         try:
             date.fromisoformat(str(holiday))
@@ -45,6 +48,16 @@ def check_calendar(data: dict[str, Any]) -> None:
             problems[f"holidays.{index}"] = "a date YYYY-MM-DD"
     if problems:
         raise ValidationFailed("the calendar is not valid", fields=problems)
+
+
+def _overlapping_shifts(day: str, periods: list[list[str]]) -> dict[str, str]:
+    """Split shifts on one day must not overlap (an overnight one is left to the next day).
+    "HH:MM" strings compare as times do."""
+    same_day = sorted((start, end, index) for index, (start, end) in enumerate(periods)
+                      if start < end)
+    return {f"weekly_hours.{day}.{index}": f"overlaps {start_before}-{end_before}"
+            for (start_before, end_before, _), (start, _end, index)
+            in zip(same_day, same_day[1:], strict=False) if start < end_before}
 
 
 def check_policy(data: dict[str, Any]) -> None:
@@ -74,8 +87,16 @@ def list_calendars(session: Session) -> list[BusinessCalendar]:
     return list(session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.id)))
 
 
+CALENDAR_FIELDS = ("name", "timezone", "weekly_hours", "holidays")
+POLICY_FIELDS = ("name", "calendar_id", "targets", "warn_ratio", "breach_actions")
+
+
+def _fields(thing: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(thing, name) for name in names}
+
+
 def do_save_calendar(session: Session, data: dict[str, Any],
-                     calendar_id: int | None = None) -> BusinessCalendar:
+                     calendar_id: int | None = None, by: User | None = None) -> BusinessCalendar:
     check_calendar(data)
     if calendar_id is None:
         calendar = BusinessCalendar(name=data["name"])
@@ -85,10 +106,13 @@ def do_save_calendar(session: Session, data: dict[str, Any],
         if found is None:
             raise NotFound(f"calendar {calendar_id} not found")
         calendar = found
-    for name in ("name", "timezone", "weekly_hours", "holidays"):
+    before = _fields(calendar, CALENDAR_FIELDS) if calendar_id is not None else {}
+    for name in CALENDAR_FIELDS:
         if name in data:
             setattr(calendar, name, data[name])
     session.flush()
+    record_change(session, by, "calendar.create" if calendar_id is None else "calendar.edit",
+                  "calendar", calendar.id, differences(before, _fields(calendar, CALENDAR_FIELDS)))
     if calendar_id is not None:  # hours changed: every policy on it moves its cases
         for policy in session.scalars(select(SlaPolicy).where(
                 SlaPolicy.calendar_id == calendar.id)):
@@ -100,8 +124,8 @@ def list_policies(session: Session) -> list[SlaPolicy]:
     return list(session.scalars(select(SlaPolicy).order_by(SlaPolicy.id)))
 
 
-def do_save_policy(session: Session, data: dict[str, Any],
-                   policy_id: int | None = None) -> tuple[SlaPolicy, int]:
+def do_save_policy(session: Session, data: dict[str, Any], policy_id: int | None = None,
+                   by: User | None = None) -> tuple[SlaPolicy, int]:
     """Create or change a policy; a change recomputes its open cases' due times.
     Returns the policy and how many cases were recomputed."""
     check_policy(data)
@@ -116,10 +140,13 @@ def do_save_policy(session: Session, data: dict[str, Any],
         if found is None:
             raise NotFound(f"SLA policy {policy_id} not found")
         policy = found
-    for name in ("name", "calendar_id", "targets", "warn_ratio", "breach_actions"):
+    before = _fields(policy, POLICY_FIELDS) if policy_id is not None else {}
+    for name in POLICY_FIELDS:
         if name in data:
             setattr(policy, name, data[name])
     session.flush()
+    record_change(session, by, "sla_policy.create" if policy_id is None else "sla_policy.edit",
+                  "sla_policy", policy.id, differences(before, _fields(policy, POLICY_FIELDS)))
     session.refresh(policy)  # the calendar relationship follows calendar_id
     recomputed = recompute_open_cases(session, policy) if policy_id is not None else 0
     return policy, recomputed
