@@ -55,6 +55,20 @@ def test_the_stream_promotes_with_p_and_watch_terms_are_edited(
     # The charts drew from /api/v1/listening/trends (chart.js sizes its canvases).
     expect(page.locator("#complainers")).not_to_be_empty()
     assert page.evaluate("document.getElementById('chart-volume').width") > 0
+    # Crisis settings on the page: a bad value is refused naming its field, a good one saved.
+    settings = page.locator("#crisis-settings")
+    settings.locator("input[name=multiple]").fill("0.5")
+    settings.get_by_role("button", name="Save crisis settings").click()
+    expect(settings.locator(".form-error")).to_contain_text("multiple", timeout=WAIT * 1000)
+    settings.locator("input[name=multiple]").fill("4")
+    settings.locator("input[name=min_volume]").fill("7")
+    settings.locator("select[name=queue_id]").select_option(label="Tier 2")
+    settings.get_by_role("button", name="Save crisis settings").click()
+    expect(page.locator(".toast").last).to_contain_text("Crisis settings saved",
+                                                        timeout=WAIT * 1000)
+    saved = sam.api("GET", "/crisis/settings")["body"]
+    assert (saved["multiple"], saved["min_volume"], saved["queue_id"]) == (4, 7, workspace.tier2)
+    page.evaluate("window.scrollTo(0, 0)")
     shot = sam.screenshot("listening")
     if os.environ.get("INBOX_UPDATE_DOCS_SCREENSHOT") == "1":
         shutil.copy(shot, ROOT / "docs" / "listening.png")
