@@ -119,7 +119,8 @@ class AdminChangeArgs(Schema):
                            metadata={"description": "an action, or its family: 'channel'"})
     target_kind = fields.String(validate=validate.OneOf(
         ["channel", "user", "team", "queue", "token", "contact", "watch_term", "rule",
-         "sla_policy", "calendar", "canned_response"]))
+         "sla_policy", "calendar", "canned_response", "event_subscription",
+         "event_delivery", "crisis_alert", "crisis_settings"]))
     target_id = fields.Integer()
     since = fields.AwareDateTime(metadata={"description": "changes from this moment"})
     until = fields.AwareDateTime(metadata={"description": "changes before this moment"})

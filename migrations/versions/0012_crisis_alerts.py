@@ -8,8 +8,8 @@ from sqlalchemy.dialects import postgresql
 
 import inbox.models.base
 
-revision = '0013'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
 WHEN = inbox.models.base.UTCDateTime(timezone=True)
