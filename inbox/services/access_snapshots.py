@@ -18,19 +18,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inbox.jobs import after_commit
 from inbox.models import ApiToken, Queue, SignIn, Skill, Team, User, utcnow
+from inbox.services.shared_versions import new_shared_version, shared_version
 
 log = logging.getLogger(__name__)
 
@@ -63,31 +62,15 @@ _queue_ids: weakref.WeakKeyDictionary[User, tuple[int, ...]] = weakref.WeakKeyDi
 # --- the version --------------------------------------------------------------------
 
 
-def _redis() -> Any:
-    from inbox.runtime import current
-
-    return current().redis
-
-
 def access_version() -> bytes | None:
-    """The current access version; None when Redis cannot say (then nothing is trusted).
-    A Redis that lost the key (restarted, flushed) gets a new one: an old snapshot can
-    never match it."""
-    try:
-        redis = _redis()
-        version = redis.get(VERSION_KEY)
-        if version is None:
-            redis.set(VERSION_KEY, uuid.uuid4().hex, nx=True)
-            version = redis.get(VERSION_KEY)
-        return version  # type: ignore[no-any-return]
-    except (RedisError, OSError):
-        return None
+    """The current access version; None when Redis cannot say (then nothing is trusted)."""
+    return shared_version(VERSION_KEY)
 
 
 def new_access_version() -> None:
     """Retire every snapshot in every process (after a commit that changed access)."""
     _snapshots.clear()
-    _redis().set(VERSION_KEY, uuid.uuid4().hex)
+    new_shared_version(VERSION_KEY)
 
 
 @sa_event.listens_for(Session, "after_flush")

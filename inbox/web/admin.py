@@ -72,7 +72,7 @@ def admin_bootstrap(user: Any) -> dict[str, Any]:
 @login_required
 def admin() -> str | tuple[str, int]:
     if current_user.role not in VIEWERS:
-        return render_template("forbidden.html", user=current_user), 403
+        return render_template("forbidden.html", user=current_user, page="Administration"), 403
     return render_template("admin.html", user=current_user, webhook_events=WEBHOOK_EVENTS,
                            bootstrap=admin_bootstrap(current_user),
                            bundle=BUNDLE, bundle_version=bundle_version(BUNDLE))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from flask_login import current_user
 
 STAFF = ("supervisor", "admin")
 
@@ -37,3 +38,24 @@ def console_links(user: Any) -> list[dict[str, str]]:
         for page in CONSOLE_PAGES
         if page.endpoint in served and (page.roles is None or user.role in page.roles)
     ]
+
+
+def refused_unless_staff(page: str) -> tuple[str, int] | None:
+    """The forbidden page for anyone but supervisors and admins (None: they may open it)."""
+    if current_user.role in STAFF:
+        return None
+    return render_template("forbidden.html", user=current_user, page=page), 403
+
+
+def staff_page(template: str, bundle: str, page: str, bootstrap: dict[str, Any] | None = None,
+               **context: Any) -> str | tuple[str, int]:
+    """A supervisors' screen: its server-rendered shell with the start-up data (who is
+    signed in, then `bootstrap`) and its bundle; the forbidden page for anyone else."""
+    from inbox.web.pages import bundle_version  # pages imports this module
+
+    if (refused := refused_unless_staff(page)) is not None:
+        return refused
+    me = {"id": current_user.id, "name": current_user.name, "role": current_user.role,
+          "is_admin": current_user.role == "admin"}
+    return render_template(template, user=current_user, bootstrap={"me": me, **(bootstrap or {})},
+                           bundle=bundle, bundle_version=bundle_version(bundle), **context)

@@ -24,6 +24,7 @@ from inbox.jobs import after_commit, enqueue_after_commit
 from inbox.models import EventDelivery, EventSubscription, utcnow
 from inbox.realtime.events import WEBHOOK_EVENTS
 from inbox.realtime.publish import pending_events
+from inbox.services.shared_versions import new_shared_version, shared_version
 
 log = logging.getLogger(__name__)
 
@@ -36,29 +37,11 @@ _CHANGED = "inbox.event_subscriptions_changed"
 _cache: tuple[bytes, float, dict[str, tuple[int, ...]]] | None = None
 
 
-def _redis() -> Any:
-    from inbox.runtime import current
-
-    return current().redis
-
-
-def _version() -> bytes | None:
-    try:
-        redis = _redis()
-        version = redis.get(VERSION_KEY)
-        if version is None:
-            redis.set(VERSION_KEY, uuid.uuid4().hex, nx=True)
-            version = redis.get(VERSION_KEY)
-        return version  # type: ignore[no-any-return]
-    except (RedisError, OSError):
-        return None
-
-
 def new_subscriptions_version() -> None:
     global _cache
     _cache = None
     try:
-        _redis().set(VERSION_KEY, uuid.uuid4().hex)
+        new_shared_version(VERSION_KEY)
     except (RedisError, OSError):  # snapshots expire after CACHE_SECONDS anyway
         log.warning("could not announce a change of event subscriptions")
 
@@ -82,7 +65,7 @@ def _read(session: Session) -> dict[str, tuple[int, ...]]:
 def subscribers(session: Session) -> dict[str, tuple[int, ...]]:
     """Enabled subscription ids by event name, cached behind the version."""
     global _cache
-    version = _version()
+    version = shared_version(VERSION_KEY)
     if (version is not None and _cache is not None and _cache[0] == version
             and time.monotonic() - _cache[1] < CACHE_SECONDS):
         return _cache[2]
