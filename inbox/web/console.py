@@ -3,11 +3,12 @@ the same links (the desk, the supervisors' screens, administration)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, render_template, url_for
+from flask_login import current_user, login_required
 
 STAFF = ("supervisor", "admin")
 
@@ -59,3 +60,24 @@ def staff_page(template: str, bundle: str, page: str, bootstrap: dict[str, Any] 
           "is_admin": current_user.role == "admin"}
     return render_template(template, user=current_user, bootstrap={"me": me, **(bootstrap or {})},
                            bundle=bundle, bundle_version=bundle_version(bundle), **context)
+
+
+def staff_screen(name: str, rule: str, label: str,
+                 details: Callable[[], dict[str, Any]] | None = None) -> Blueprint:
+    """The blueprint of a supervisors' screen: `rule` serves `<name>.html` with the bundle
+    `dist/<name>.js` (endpoint `<name>.page`). `details`, read only for those who may see
+    the page, is both the start-up data and the template's context."""
+    from inbox.web.pages import security_headers  # pages imports this module
+
+    blueprint = Blueprint(name, f"inbox.web.{name}")
+    blueprint.after_request(security_headers)
+
+    @blueprint.get(rule)
+    @login_required
+    def page() -> str | tuple[str, int]:
+        if (refused := refused_unless_staff(label)) is not None:
+            return refused  # before reading anything
+        data = details() if details else {}
+        return staff_page(f"{name}.html", f"dist/{name}.js", label, data, **data)
+
+    return blueprint
