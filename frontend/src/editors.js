@@ -6,6 +6,7 @@ import { byId } from "./lib/dom.js";
 import { CalendarsSection } from "./editors/calendars.js";
 import { CannedSection } from "./editors/canned.js";
 import { RulesSection } from "./editors/rules.js";
+import { SlaPoliciesSection } from "./editors/slaPolicies.js";
 import { mountWatchTerms } from "./editors/watchTerms.js";
 import { mountCrisisBanner } from "./ui/crisisBanner.js";
 
@@ -14,8 +15,8 @@ const boot = JSON.parse(byId("editors-bootstrap").textContent);
 // The list sections are read again after any change of theirs (as on the admin page).
 const sections = [];
 const reloadAll = reloader(sections);
-sections.push(new RulesSection(boot, reloadAll), new CalendarsSection(boot, reloadAll),
-  new CannedSection(boot, reloadAll));
+sections.push(new RulesSection(boot, reloadAll), new SlaPoliciesSection(boot, reloadAll),
+  new CalendarsSection(boot, reloadAll), new CannedSection(boot, reloadAll));
 if (!boot.me.is_admin) {
   for (const el of document.querySelectorAll("[data-admin-only]")) el.hidden = true;
 }

@@ -147,3 +147,35 @@ def test_a_supervisor_sees_calendars_without_the_form(open_desk: Any, workspace:
     page = open_editors(open_desk(workspace.sam), "Business calendars")
     expect(page.locator("#calendar-rows")).to_be_visible()
     expect(page.locator("#calendar-form")).to_be_hidden()
+
+
+def test_an_admin_adds_and_edits_an_sla_policy_and_a_bad_target_is_told(
+        open_desk: Any, admin_ada: Any, workspace: Any) -> None:
+    desk = open_desk(admin_ada)
+    made = desk.api("POST", "/calendars", {"name": "Weekdays", "timezone": "Europe/London",
+                                           "weekly_hours": {"mon": [["09:00", "17:00"]]}})
+    assert made["status"] == 201, made
+    page = open_editors(desk, "SLA policies")
+    form = page.locator("#sla-policy-form")
+    form.get_by_label("Name").fill("Gold care")
+    form.get_by_label("Calendar").select_option(label="Weekdays")
+    fill_in(form, {"P1 first response": "15", "P1 resolution": "480"}, "Add policy")
+    row = page.locator("#sla-policy-rows tr", has_text="Gold care")
+    expect(row).to_contain_text("Weekdays")
+    expect(row).to_contain_text("P1: first response 15 min, resolution 8 h")
+    row.get_by_role("button", name="Edit").click()
+    expect(form.get_by_label("P1 first response")).to_have_value("15")
+    fill_in(form, {"P1 first response": "-5"}, "Save changes")
+    expect(page.locator("#sla-policy-targets-1-first_response-error")).to_contain_text(
+        "positive number")
+    fill_in(form, {"P1 first response": "30", "P2 first response": "60"}, "Save changes")
+    expect(row).to_contain_text("P1: first response 30 min, resolution 8 h; P2: first response 1 h")
+    policies = desk.api("GET", "/sla-policies")["body"]
+    gold = next(p for p in policies if p["name"] == "Gold care")
+    assert gold["targets"]["1"] == {"first_response": 1800, "resolution": 28800}
+
+
+def test_a_supervisor_sees_sla_policies_without_the_form(open_desk: Any, workspace: Any) -> None:
+    page = open_editors(open_desk(workspace.sam), "SLA policies")
+    expect(page.locator("#sla-policy-rows")).to_be_visible()
+    expect(page.locator("#sla-policy-form")).to_be_hidden()
