@@ -25,6 +25,12 @@ def test_a_spike_raises_the_banner_and_routes_new_matching_cases(
     assert settings["status"] == 200, settings
     banner = sam.page.locator("#crisis-banner")
     expect(banner).to_be_hidden()
+    # The "notify" action (on by default): a desktop notification too, recorded here.
+    sam.page.evaluate("""() => {
+        window.notices = [];
+        window.Notification = class { static permission = "granted";
+            constructor(title, options) { window.notices.push([title, options.body]); } };
+    }""")
     spike = subprocess.run(
         [sys.executable, "-m", "inbox.cli", "simulate", "--url", server.url, "--spike",
          "flatline", "--spike-count", "8", "--spike-gap", "0.05", "--seed", "3"],
@@ -35,6 +41,8 @@ def test_a_spike_raises_the_banner_and_routes_new_matching_cases(
     expect(banner).to_contain_text("“flatline”", timeout=WAIT * 1000)
     assert sam.page.evaluate("performance.getEntriesByType('navigation').length") == 1
     expect(alice.page.locator("#crisis-banner")).to_be_hidden()  # agents see no alerts
+    notices = sam.page.evaluate("window.notices")
+    assert any(title == "Crisis alert" and "“flatline”" in body for title, body in notices), notices
 
     post_review(server.url, workspace.reviews, "cr-1", "The flatline again, app dead, refund!")
     case = wait_for(case_whose_subject_has("flatline again"), what="the matching case")

@@ -17,6 +17,17 @@ function describe(alert) {
   return `Crisis: ${what} — ${alert.observed} mentions in the window (baseline ${alert.baseline})`;
 }
 
+/** The settings' "notify" action: a desktop notification as well as the banner, for a
+ * supervisor who is on another tab or window (when the browser allows notifications). */
+function desktopNotice(alert) {
+  if (!("Notification" in window) || Notification.permission !== "granted") return;
+  const note = new Notification("Crisis alert", { body: describe(alert), tag: `crisis-${alert.id}` });
+  note.onclick = () => {
+    window.focus();
+    note.close();
+  };
+}
+
 class CrisisBanner {
   constructor() {
     this.alerts = new Map();
@@ -31,8 +42,10 @@ class CrisisBanner {
   }
 
   onEvent(name, alert) {
-    if (name === "crisis.alert") this.alerts.set(alert.id, alert);
-    else this.alerts.delete(alert.id);
+    if (name === "crisis.alert") {
+      this.alerts.set(alert.id, alert);
+      if (alert.actions?.notify) desktopNotice(alert);
+    } else this.alerts.delete(alert.id);
     this.render();
   }
 

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "burst_influence": 60,
     "priority": 1,  # matching cases are raised to this priority (None: left alone)
     "queue_id": None,  # matching cases are routed to this queue (None: left alone)
-    "notify": True,  # supervisors hear of it (crisis.alert); webhooks hear it anyway
+    "notify": True,  # a desktop notification beside the banner (the alert is always sent)
 }
 
 
