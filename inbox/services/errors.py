@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Row = TypeVar("Row")
 
 
 class ServiceError(Exception):
@@ -38,3 +43,11 @@ class IllegalTransition(Conflict):
 class ValidationFailed(ServiceError):
     status = 422
     code = "validation_failed"
+
+
+def found(session: Session, model: type[Row], row_id: int, what: str) -> Row:
+    """`model`'s row `row_id`, or NotFound saying "<what> <row_id> not found"."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{what} {row_id} not found")
+    return row

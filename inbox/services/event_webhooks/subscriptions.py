@@ -14,7 +14,7 @@ from inbox.models import EventDelivery, EventSubscription, User, utcnow
 from inbox.realtime.events import WEBHOOK_EVENTS
 from inbox.runtime import current
 from inbox.services.admin.audit import differences, masked, record_change
-from inbox.services.errors import NotFound, ValidationFailed
+from inbox.services.errors import ValidationFailed, found
 from inbox.services.event_webhooks.outbox import add_delivery, subscriptions_changed
 from inbox.services.event_webhooks.sending import request_delivery
 
@@ -48,10 +48,7 @@ def check_events(events: list[str]) -> list[str]:
 
 
 def get_subscription(session: Session, subscription_id: int) -> EventSubscription:
-    subscription = session.get(EventSubscription, subscription_id)
-    if subscription is None:
-        raise NotFound(f"event subscription {subscription_id} not found")
-    return subscription
+    return found(session, EventSubscription, subscription_id, "event subscription")
 
 
 def list_subscriptions(session: Session) -> list[EventSubscription]:
@@ -144,10 +141,7 @@ def list_deliveries(session: Session, filters: dict[str, Any]) -> list[EventDeli
 
 
 def get_delivery(session: Session, row_id: int) -> EventDelivery:
-    row = session.get(EventDelivery, row_id)
-    if row is None:
-        raise NotFound(f"event delivery {row_id} not found")
-    return row
+    return found(session, EventDelivery, row_id, "event delivery")
 
 
 def do_replay(session: Session, row_id: int, actor: User | None = None) -> EventDelivery:

@@ -23,7 +23,7 @@ from inbox.models import Channel, Delivery, utcnow
 from inbox.runtime import current, unit_of_work
 from inbox.services.admin.channel_profiles import signing_secrets
 from inbox.services.dbutil import insert_many_returning_ids
-from inbox.services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from inbox.services.errors import Forbidden, NotFound, ServiceError, ValidationFailed, found
 from inbox.services.ingest.addressing import (
     forget_disabled_channels,
     refuse_if_for_disabled_channels,
@@ -236,10 +236,7 @@ def list_deliveries(
 
 
 def get_delivery(session: Session, delivery_id: int) -> Delivery:
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None:
-        raise NotFound(f"delivery {delivery_id} not found")
-    return delivery
+    return found(session, Delivery, delivery_id, "delivery")
 
 
 def do_mark_for_replay(session: Session, ids: list[int], *, failed: bool) -> list[int]:

@@ -20,7 +20,7 @@ from inbox.realtime.publish import publish
 from inbox.realtime.rooms import SUPERVISORS
 from inbox.services.admin.audit import record_change
 from inbox.services.cases import states as case_states
-from inbox.services.errors import Conflict, NotFound
+from inbox.services.errors import Conflict, found
 from inbox.services.listening.crisis_settings import crisis_settings
 from inbox.services.routing.crisis_step import ActiveCrisis
 
@@ -178,9 +178,7 @@ def recent_alerts(session: Session, limit: int) -> list[CrisisAlert]:
 
 
 def do_clear_alert(session: Session, alert_id: int, by: User | None) -> CrisisAlert:
-    alert = session.get(CrisisAlert, alert_id)
-    if alert is None:
-        raise NotFound(f"crisis alert {alert_id} not found")
+    alert = found(session, CrisisAlert, alert_id, "crisis alert")
     if alert.cleared_at is not None:
         raise Conflict("this crisis alert is cleared already", alert_id=alert_id)
     alert.cleared_at, alert.cleared_by_id = utcnow(), by.id if by else None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Queue, RoutingRule, RoutingRuleRevision, User
 from inbox.services.admin.audit import differences, record_change
-from inbox.services.errors import Conflict, NotFound, ValidationFailed
+from inbox.services.errors import Conflict, ValidationFailed, found
 from inbox.services.ingest.enrichment import enrich
 from inbox.services.routing.decide import load_routing_table, resolve_queue
 from inbox.services.routing.engine import LEAVES, RoutingFacts, RuleView, evaluate
@@ -129,10 +129,7 @@ def _validate(data: dict[str, Any], session: Session | None = None) -> None:
 
 
 def get_rule(session: Session, rule_id: int) -> RoutingRule:
-    rule = session.get(RoutingRule, rule_id)
-    if rule is None:
-        raise NotFound(f"rule {rule_id} not found")
-    return rule
+    return found(session, RoutingRule, rule_id, "rule")
 
 
 def list_rules(session: Session) -> list[RoutingRule]:
