@@ -200,6 +200,7 @@ class AuthorSchema(Schema):
     )
     verified = _Bool(allow_none=True)
     url = _Str(allow_none=True)
+    location = _Str(allow_none=True)  # the profile's "where", as written (docs/geography.md)
 
 
 class ItemSchema(Schema):
@@ -337,6 +338,7 @@ def _message(item: dict[str, Any], now: datetime) -> NormalizedMessage:
         followers=author_data.get("followers"),
         verified=author_data.get("verified"),
         url=author_data.get("url"),
+        location=author_data.get("location"),
     )
     in_reply_to = item.get("in_reply_to")
     if item.get("thread_id"):

@@ -20,6 +20,12 @@ class Contact(Base):
     followers: Mapped[int] = mapped_column(default=0)
     verified: Mapped[bool] = mapped_column(default=False)
     location: Mapped[str | None] = mapped_column(String(200))
+    # Where they are (docs/geography.md): ISO 3166-1 alpha-2, our routing region, the
+    # ISO 3166-2 subdivision when known, and which source said so (an agent's word wins).
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    region: Mapped[str | None] = mapped_column(String(20), index=True)
+    subdivision: Mapped[str | None] = mapped_column(String(6))
+    location_source: Mapped[str | None] = mapped_column(String(10))
     influence_score: Mapped[int] = mapped_column(default=0)
     tags: Mapped[list[Any]] = mapped_column(default=list)  # e.g. ["vip"]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -50,6 +50,9 @@ class SampleAuthor(Schema):
     followers = fields.Integer(validate=validate.Range(min=0))
     following = fields.Integer(validate=validate.Range(min=0))
     verified = fields.Boolean()
+    location = fields.String(validate=validate.Length(max=200))  # where, as the profile says
+    email = fields.String(validate=validate.Length(max=254))
+    phone = fields.String(validate=validate.Length(max=40))
 
 
 class SampleMessage(Schema):

@@ -129,6 +129,15 @@ LEAF_CASES = [
     ({"contact_tags": "VIP"}, {"contact_tags": ("vip",)}, True, "contact-tag-lower-contact"),
     ({"contact_tags": "gold"}, {}, False, "contact-tag-miss"),
     ({"contact_tags": "vip"}, {"contact_tags": ()}, False, "contact-without-tags"),
+    # the contact's country and region (docs/geography.md): codes and names in any case
+    ({"country": ["DE", "AT"]}, {"country": "AT"}, True, "country-list-hit"),
+    ({"country": "de"}, {"country": "DE"}, True, "country-lower-in-rule"),
+    ({"country": ["DE", "AT"]}, {"country": "FR"}, False, "country-miss"),
+    ({"country": "DE"}, {}, False, "country-unknown"),
+    ({"region": ["DACH"]}, {"region": "DACH"}, True, "region-hit"),
+    ({"region": "nordics"}, {"region": "Nordics"}, True, "region-any-case"),
+    ({"region": "DACH"}, {"region": "Benelux"}, False, "region-miss"),
+    ({"region": "DACH"}, {}, False, "region-unknown"),
 ]
 
 

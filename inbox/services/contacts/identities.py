@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from inbox.channels.base import Author
 from inbox.models import Contact, ContactIdentity, utcnow
 from inbox.runtime import unit_of_work
+from inbox.services.contacts.geography import guess
 from inbox.services.dbutil import (
     commit_without_waiting_for_disk,
     insert_ignore_many,
@@ -38,6 +39,10 @@ class ContactFacts:
     verified: bool = False
     location: str | None = None
     influence_score: int = 0
+    country: str | None = None
+    region: str | None = None
+    subdivision: str | None = None
+    location_source: str | None = None
     tags: list[Any] = field(default_factory=list)
 
     def profile(self) -> dict[str, Any]:
@@ -45,7 +50,7 @@ class ContactFacts:
 
 
 PROFILE = ("display_name", "email", "phone", "followers", "verified", "location",
-           "influence_score")
+           "influence_score", "country", "region", "subdivision", "location_source")
 _FACT_COLUMNS = (Contact.id, *(getattr(Contact, name) for name in PROFILE), Contact.tags)
 
 
@@ -85,17 +90,30 @@ def _update_profile(contact: ContactFacts, author: Author) -> None:
     if author.verified is not None:
         contact.verified = author.verified
     if author.location:
-        contact.location = author.location
+        contact.location = author.location[:200]  # the column's width
     if author.email and not contact.email:
         contact.email = author.email.lower()
     if author.phone and not contact.phone:
         contact.phone = author.phone
 
 
+def locate(contact: ContactFacts, language: str | None = None) -> None:
+    """The contact's place from their facts, unless an agent has said where they are.
+    A guess that finds nothing keeps what was known (absent facts never erase)."""
+    if contact.location_source == "agent":
+        return
+    place = guess(contact.location, contact.email, contact.phone, language)
+    if place is not None:
+        contact.country, contact.region = place.country, place.region
+        contact.subdivision, contact.location_source = place.subdivision, place.source
+
+
 def resolve_contacts(session: Session, authors: list[tuple[Author, int]],
-                     influence: list[int]) -> list[ContactFacts]:
+                     influence: list[int], languages: list[str | None] | None = None
+                     ) -> list[ContactFacts]:
     """The contact behind each (author, channel id) of a batch, created or linked as
-    needed and given the newest profile facts and influence score, in a few statements
+    needed and given the newest profile facts, place (`languages`: each message's, the
+    last hint of where its author is) and influence score, in a few statements
     for the whole batch; safe under concurrent workers.
 
     On PostgreSQL this is a short transaction of its own, committed at once: who wrote
@@ -107,8 +125,8 @@ def resolve_contacts(session: Session, authors: list[tuple[Author, int]],
     if is_postgresql(session):
         with unit_of_work() as own:
             commit_without_waiting_for_disk(own)
-            return _resolve_contacts(own, authors, influence)
-    return _resolve_contacts(session, authors, influence)
+            return _resolve_contacts(own, authors, influence, languages)
+    return _resolve_contacts(session, authors, influence, languages)
 
 
 def _stored_identities(session: Session, keys: list[tuple[str, str]]
@@ -128,7 +146,8 @@ def _stored_identities(session: Session, keys: list[tuple[str, str]]
 
 
 def _resolve_contacts(session: Session, authors: list[tuple[Author, int]],
-                      influence: list[int]) -> list[ContactFacts]:
+                      influence: list[int], languages: list[str | None] | None = None
+                      ) -> list[ContactFacts]:
     """Look up, create, link and update a batch's contacts in a few multi-row statements.
 
     Kept whole (it is longer than most): every step reads and extends the same maps of
@@ -154,6 +173,7 @@ def _resolve_contacts(session: Session, authors: list[tuple[Author, int]],
         if linked is None:
             linked = ContactFacts(None)
             _update_profile(linked, first_author[key])
+            locate(linked)
             created.append((key, linked))
         else:
             before.setdefault(id(linked), linked.profile())
@@ -185,10 +205,13 @@ def _resolve_contacts(session: Session, authors: list[tuple[Author, int]],
             still_used = {known[key].id for key in distinct}
             session.execute(delete(Contact).where(Contact.id.in_(orphans - still_used)))
     handles: dict[int, str] = {}
-    for key, (author, _), score in zip(keys, authors, influence, strict=True):
+    hints = languages if languages is not None else [None] * len(keys)
+    for key, (author, _), score, language in zip(keys, authors, influence, hints,
+                                                 strict=True):
         if key in stored and author.handle and stored[key][1] != author.handle:
             handles[stored[key][0]] = author.handle
         _update_profile(known[key], author)  # in arrival order: the newest facts win
+        locate(known[key], language)
         known[key].influence_score = max(known[key].influence_score or 0, score)
     now = utcnow()
     changed = {int(facts.id or 0): facts for facts in known.values()

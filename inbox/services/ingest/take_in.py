@@ -111,6 +111,8 @@ def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
         language=enrichment.language, intent=enrichment.intent,
         contact_tags=tuple(contact.tags or ()) if contact else (),
         in_business_hours=in_business_hours(routing, msg.sent_at),
+        country=contact.country if contact else None,
+        region=contact.region if contact else None,
     )
 
 
@@ -334,7 +336,8 @@ def _resolve_authors(session: Session, customers: list[Arrival]) -> None:
     one empty id must not merge every anonymous author into one person."""
     identified = [a for a in customers if a.msg.author.external_id]
     contacts = resolve_contacts(session, [(a.msg.author, a.channel.id) for a in identified],
-                                [a.enrichment.influence for a in identified if a.enrichment])
+                                [a.enrichment.influence for a in identified if a.enrichment],
+                                [a.enrichment.language for a in identified if a.enrichment])
     for arrival, contact in zip(identified, contacts, strict=True):
         arrival.contact = contact
 

@@ -35,6 +35,8 @@ class RoutingFacts:
     intent: str = "other"
     contact_tags: tuple[str, ...] = ()
     in_business_hours: bool = True
+    country: str | None = None  # the contact's, ISO 3166-1 alpha-2 (docs/geography.md)
+    region: str | None = None
 
 
 @dataclass
@@ -110,6 +112,11 @@ LEAVES: dict[str, Callable[[RoutingFacts, Any], bool]] = {
     "contact_tags": lambda f, v: bool({str(t).lower() for t in _as_list(v)}
                                       & {t.lower() for t in f.contact_tags}),
     "business_hours": lambda f, v: f.in_business_hours is bool(v),
+    # Codes are compared in capitals and regions as named, whatever case a rule uses.
+    "country": lambda f, v: f.country is not None
+    and f.country in {str(c).upper() for c in _as_list(v)},
+    "region": lambda f, v: f.region is not None
+    and f.region.casefold() in {str(r).casefold() for r in _as_list(v)},
 }
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Queue, RoutingRule, RoutingRuleRevision, User
 from inbox.services.admin.audit import differences, record_change
+from inbox.services.contacts.geography import guess
+from inbox.services.contacts.places import REGIONS, known_country
 from inbox.services.errors import Conflict, ValidationFailed, found
 from inbox.services.ingest.enrichment import enrich
 from inbox.services.routing.decide import load_routing_table, resolve_queue
@@ -47,6 +49,20 @@ def _check_leaf(key: str, value: Any, path: str, problems: dict[str, str]) -> No
             problems[path] = f"not a valid regular expression: {exc}"
     elif value in (None, "", []):
         problems[path] = "a value or a list of values"
+    elif key == "country":
+        unknown = [str(v) for v in _as_values(value) if not known_country(str(v))]
+        if unknown:
+            problems[path] = f"not an ISO 3166-1 alpha-2 country code: {', '.join(unknown)}"
+    elif key == "region":
+        names = {name.casefold() for name in REGIONS}
+        unknown = [str(v) for v in _as_values(value) if str(v).casefold() not in names]
+        if unknown:
+            problems[path] = (f"unknown region {', '.join(unknown)}; one of "
+                              f"{', '.join(REGIONS)}")
+
+
+def _as_values(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def check_conditions(tree: Any, path: str = "conditions", depth: int = 0) -> dict[str, str]:
@@ -192,6 +208,8 @@ def dry_run(session: Session, sample: dict[str, Any],
     enrichment = enrich(sample.get("text", ""), followers=author.get("followers"),
                         following=author.get("following"), verified=author.get("verified"),
                         rating=sample.get("rating"), language_hint=sample.get("language"))
+    place = guess(author.get("location"), author.get("email"), author.get("phone"),
+                  enrichment.language)
     facts = RoutingFacts(
         channel_kind=sample.get("channel_kind", "generic"),
         channel_id=int(sample.get("channel_id") or 0),
@@ -202,6 +220,7 @@ def dry_run(session: Session, sample: dict[str, Any],
         verified=bool(author.get("verified")), language=enrichment.language,
         intent=enrichment.intent, contact_tags=tuple(sample.get("contact_tags") or ()),
         in_business_hours=bool(sample.get("in_business_hours", True)),
+        country=place.country if place else None, region=place.region if place else None,
     )
     table = load_routing_table(session)
     rules = list(table.rules)
