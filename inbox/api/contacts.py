@@ -9,11 +9,20 @@ from flask import Response, jsonify
 from inbox.api.auth import current_api_user
 from inbox.api.authorization import ADMINS, ANYONE, SUPERVISORS
 from inbox.api.base import protected_blueprint
-from inbox.schemas.contacts import ContactMergeIn, ContactOut, ErasureIn, ErasureOut
+from inbox.schemas.contacts import (
+    ContactMergeIn,
+    ContactOut,
+    ErasureIn,
+    ErasureOut,
+    GeographyOut,
+    PlaceIn,
+)
 from inbox.services import unit_of_work
 from inbox.services.contacts.merging import merge_contacts
+from inbox.services.contacts.places import geography_catalogue
 from inbox.services.contacts.privacy import contact_export, do_erase_contact
 from inbox.services.contacts.queries import contact_profile
+from inbox.services.contacts.whereabouts import do_correct_place
 
 blp = protected_blueprint("contacts", __name__, "Contacts and their cross-channel timeline")
 
@@ -54,3 +63,22 @@ def merge(body: dict[str, Any], contact_id: int) -> Any:
         user = current_api_user()
         target = merge_contacts(session, user, contact_id, body["into_contact_id"])
         return contact_profile(session, user, target.id)
+
+
+@blp.route("/contacts/<int:contact_id>/place", methods=["PUT"], allow=ANYONE)
+@blp.arguments(PlaceIn)
+@blp.response(200, ContactOut)
+def correct_place(body: dict[str, Any], contact_id: int) -> Any:
+    """Say where the contact is (wins over every guess; audited), or send a null country
+    to go back to guessing (docs/geography.md)."""
+    with unit_of_work() as session:
+        user = current_api_user()
+        do_correct_place(session, user, contact_id, body["country"], body["subdivision"])
+        return contact_profile(session, user, contact_id)
+
+
+@blp.route("/geography", allow=ANYONE)
+@blp.response(200, GeographyOut)
+def geography() -> dict[str, Any]:
+    """Every country (code, name, region) and region, for pickers, rules and filters."""
+    return geography_catalogue()

@@ -96,7 +96,7 @@ def post_review(base_url: str, channel_id: int, item_id: str, text: str, **extra
 
 def post_x_mention(base_url: str, tweet_id: str, text: str, *, handle: str = "ritag",
                    name: str = "Rita Gómez", user_id: str = "23456789",
-                   in_reply_to: str | None = None) -> None:
+                   in_reply_to: str | None = None, location: str | None = None) -> None:
     payload = {"for_user_id": X_ACCOUNT_ID, "tweet_create_events": [{
         "created_at": time.strftime("%a %b %d %H:%M:%S +0000 %Y", time.gmtime()),
         "id": int(tweet_id), "id_str": tweet_id, "text": text, "truncated": False,
@@ -104,7 +104,7 @@ def post_x_mention(base_url: str, tweet_id: str, text: str, *, handle: str = "ri
         "entities": {"hashtags": [], "urls": [], "user_mentions": [
             {"screen_name": "AcmeSupport", "id_str": X_ACCOUNT_ID, "indices": [0, 12]}]},
         "user": {"id": int(user_id), "id_str": user_id, "name": name, "screen_name": handle,
-                 "followers_count": 1520, "verified": False},
+                 "followers_count": 1520, "verified": False, "location": location},
         "timestamp_ms": str(int(time.time() * 1000)),
     }]}
     body = compact(payload)

@@ -4,6 +4,7 @@
 import { kindInfo } from "../lib/channels.js";
 import { byId, clear, h } from "../lib/dom.js";
 import { clock } from "../lib/time.js";
+import { placeFacts } from "./contactPlace.js";
 import { privacySection } from "./privacy.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -46,7 +47,8 @@ function trendSection(trend) {
     h("figcaption", null, `Latest ${mood(latest)} (${latest.toFixed(2)}), average ${average.toFixed(2)} over ${trend.length} messages`));
 }
 
-export function renderContact(store, contact, { openCaseId, extra = null, onErased = () => {} }) {
+export function renderContact(store, contact, options) {
+  const { openCaseId, extra = null, onErased = () => {} } = options;
   const panel = byId("contact-panel");
   clear(panel);
   if (!contact) {
@@ -62,6 +64,10 @@ export function renderContact(store, contact, { openCaseId, extra = null, onEras
         h("meter", { min: 0, max: 100, low: 40, high: 70, value: contact.influence_score ?? 0 }), ` ${contact.influence_score ?? 0} / 100`),
       h("dt", null, "Contact"), h("dd", { "data-fact": "contact-id" }, `#${contact.id}`),
       contact.location ? [h("dt", null, "Location"), h("dd", null, contact.location)] : null,
+      placeFacts(contact, (changed) => {
+        store.contact = changed;
+        renderContact(store, changed, options);
+      }),
       contact.email ? [h("dt", null, "Email"), h("dd", null, contact.email)] : null,
       contact.phone ? [h("dt", null, "Phone"), h("dd", null, contact.phone)] : null,
       contact.tags?.length ? [h("dt", null, "Tags"), h("dd", null, contact.tags.join(", "))] : null),

@@ -17,6 +17,7 @@ from inbox.models import Case, CaseEvent, Contact, ContactIdentity, Message, Use
 from inbox.services.access import access_case, visible_queue_ids
 from inbox.services.cases.history import message_page
 from inbox.services.cases.queues import QUEUE_ORDER
+from inbox.services.contacts.places import place_card
 from inbox.services.errors import ValidationFailed
 
 # Two orders. Urgency is the queue's own order (priority, then SLA due, none last, then
@@ -163,6 +164,7 @@ def contact_card(contact: Contact | None) -> dict[str, Any] | None:
         "followers": contact.followers,
         "verified": contact.verified,
         "location": contact.location,
+        **place_card(contact),
         "influence_score": contact.influence_score,
         "tags": list(contact.tags or []),
         "identities": [

@@ -211,7 +211,6 @@ def guess(location: str | None = None, email: str | None = None, phone: str | No
             or from_language(language))
 
 
-def correction(country: str | None, subdivision: str | None = None) -> Place:
-    """An agent's or supervisor's word: a country code (and optionally a subdivision of
-    it), or None to say "not known" (which also stops the guessing)."""
+def correction(country: str, subdivision: str | None = None) -> Place:
+    """An agent's or supervisor's word: a country code, and optionally a subdivision."""
     return place_of(country, subdivision, "agent")

@@ -22,6 +22,7 @@ from inbox.models import Case, Contact, ContactIdentity, Message, User
 from inbox.services.access import require_role
 from inbox.services.admin.audit import record_change
 from inbox.services.cases import states
+from inbox.services.contacts.geography import trust
 from inbox.services.dbutil import for_update
 from inbox.services.errors import NotFound, ValidationFailed
 
@@ -53,6 +54,9 @@ def _combine_facts(source: Contact, target: Contact) -> dict[str, list[Any]]:
         take("display_name", source.display_name)
     for name in _FILLED_IN:
         if getattr(target, name) is None and getattr(source, name) is not None:
+            take(name, getattr(source, name))
+    if trust(source.location_source) > trust(target.location_source):  # the better place
+        for name in ("country", "region", "subdivision", "location_source"):
             take(name, getattr(source, name))
     for name in _LARGER:
         take(name, max(getattr(target, name) or 0, getattr(source, name) or 0))

@@ -12,8 +12,11 @@ from __future__ import annotations
 import gettext
 import unicodedata
 from functools import cache
+from typing import Any
 
 import pycountry
+
+from inbox.models import Contact
 
 # Every ISO 3166-1 country belongs to one region (a test holds the table to it); the
 # named European groupings come first, the rest of Europe is "Europe".
@@ -165,3 +168,25 @@ def subdivisions_of(country: str) -> dict[str, str]:
 
 def known_country(code: str) -> bool:
     return pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def country_name(code: str | None) -> str | None:
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return getattr(country, "common_name", None) or getattr(country, "name", None)
+
+
+def place_card(contact: Contact) -> dict[str, Any]:
+    """The contact's place for the panel: codes, the country's name, and the source."""
+    return {"country": contact.country, "country_name": country_name(contact.country),
+            "region": contact.region, "subdivision": contact.subdivision,
+            "location_source": contact.location_source}
+
+
+def geography_catalogue() -> dict[str, Any]:
+    """Every country (code, name, region) and every region, for pickers and filters."""
+    countries = sorted(({"code": c.alpha_2, "name": country_name(c.alpha_2) or c.name,
+                         "region": region_of(c.alpha_2)} for c in pycountry.countries),
+                       key=lambda c: str(c["name"]))
+    return {"countries": countries,
+            "regions": [{"name": name, "countries": list(codes)}
+                        for name, codes in REGIONS.items()]}

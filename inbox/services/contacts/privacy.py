@@ -76,7 +76,10 @@ def contact_export(session: Session, contact_id: int) -> dict[str, Any]:
         "exported_at": _iso(utcnow()),
         "contact": {"id": contact.id, "display_name": contact.display_name,
                     "email": contact.email, "phone": contact.phone,
-                    "location": contact.location, "followers": contact.followers,
+                    "location": contact.location, "country": contact.country,
+                    "region": contact.region, "subdivision": contact.subdivision,
+                    "location_source": contact.location_source,
+                    "followers": contact.followers,
                     "verified": contact.verified, "tags": list(contact.tags or []),
                     "created_at": _iso(contact.created_at)},
         "identities": [{"kind": i.kind, "external_id": i.external_id, "handle": i.handle}
@@ -124,6 +127,7 @@ def do_erase_contact(session: Session, contact_id: int, actor: User | None) -> d
         delete(ContactIdentity).where(ContactIdentity.contact_id == contact_id)))
     contact.display_name = f"Erased contact #{contact.id}"
     contact.email = contact.phone = contact.location = None
+    contact.country = contact.region = contact.subdivision = contact.location_source = None
     contact.followers, contact.verified, contact.tags = 0, False, []
     summary = {"messages": len(messages), "notes": notes, "cases": len(case_ids),
                "identities": identities}

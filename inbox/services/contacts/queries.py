@@ -21,19 +21,32 @@ def _visible_case_filter(session: Session, user: User) -> Any:
     return or_(Case.queue_id.in_(visible_queue_ids(session, user)), Case.assignee_id == user.id)
 
 
-def contact_profile(session: Session, user: User, contact_id: int) -> dict[str, Any]:
-    """The contact, if `user` may see at least one of their cases (else 404, as missing)."""
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFound(f"contact {contact_id} not found")
+def visible_cases(session: Session, user: User, contact_id: int, limit: int = 50
+                  ) -> list[Case]:
+    """The contact's cases `user` may see, newest first."""
     cases_stmt = select(Case).where(Case.contact_id == contact_id).order_by(Case.id.desc())
     visible = _visible_case_filter(session, user)
     if visible is not None:
         cases_stmt = cases_stmt.where(visible)
-    cases = list(session.scalars(cases_stmt.limit(50)))
-    if not cases and not user.is_supervisor:
+    return list(session.scalars(cases_stmt.limit(limit)))
+
+
+def access_contact(session: Session, user: User, contact_id: int) -> Contact:
+    """The contact, if `user` may see at least one of their cases (else 404, as missing);
+    supervisors see everyone."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or (not user.is_supervisor
+                           and not visible_cases(session, user, contact_id, limit=1)):
         raise NotFound(f"contact {contact_id} not found")
+    return contact
+
+
+def contact_profile(session: Session, user: User, contact_id: int) -> dict[str, Any]:
+    """The contact, if `user` may see at least one of their cases (else 404, as missing)."""
+    contact = access_contact(session, user, contact_id)
+    cases = visible_cases(session, user, contact_id)
     case_ids = [c.id for c in cases]
+    visible = _visible_case_filter(session, user)
     timeline_stmt = (
         select(Message, Channel.kind, Channel.name)
         .join(Channel, Channel.id == Message.channel_id)
