@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     from inbox.api import (
         admin,
         cases,
+        classifier,
         contacts,
         crisis,
         event_webhooks,
@@ -121,7 +122,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
                       listening.blp, admin.blp, replies.blp, team.blp, reports.blp,
-                      event_webhooks.blp, wallboard.blp, crisis.blp):
+                      event_webhooks.blp, wallboard.blp, crisis.blp, classifier.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def service_errors_as_usage(func: F) -> F:
-    """A refused admin command exits 1 with the service's reason, not a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from inbox.services.errors import ServiceError
-
-        try:
-            return func(*args, **kwargs)
-        except ServiceError as exc:
-            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-            raise click.ClickException(f"{exc.message}" + (f" ({details})" if details else ""))
-
-    return wrapper  # type: ignore[return-value]
+from inbox.classifier_cli import classifier
+from inbox.cli_support import service_errors_as_usage
 
 
 @click.group()
@@ -708,6 +691,8 @@ def sandbox(host: str, port: int, smtp_port: int, service_url: str | None, answe
         raise click.UsageError(str(exc)) from None
     sys.exit(serve(host, port, smtp_port, service_url, policy))
 
+
+main.add_command(classifier)
 
 if __name__ == "__main__":
     main()

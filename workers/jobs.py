@@ -11,6 +11,7 @@ import logging
 
 from inbox.jobs import current_job_id
 from inbox.services.cases.offers import dispatch as dispatch_offers
+from inbox.services.classifier.versions import retrain_if_due, train_from_agents
 from inbox.services.contacts.privacy import retention_sweep
 from inbox.services.event_webhooks.sending import deliver as deliver_event
 from inbox.services.event_webhooks.sending import sweep_due as sweep_event_deliveries
@@ -24,8 +25,8 @@ from inbox.services.sla.sweep import sweep
 log = logging.getLogger(__name__)
 
 __all__ = ["apply_retention", "deliver_event", "detect_crises", "dispatch_offers",
-           "drain_deliveries", "send_message", "sweep_event_deliveries", "sweep_outbound",
-           "sweep_sla", "sweep_unprocessed_deliveries"]
+           "drain_deliveries", "retrain_classifier", "send_message", "sweep_event_deliveries",
+           "sweep_outbound", "train_from_agents", "sweep_sla", "sweep_unprocessed_deliveries"]
 
 
 def apply_retention() -> dict[str, int]:
@@ -37,6 +38,15 @@ def apply_retention() -> dict[str, int]:
                  "%d event deliveries", current_job_id(), done["messages"],
                  done["deliveries"], done["event_deliveries"])
     return done
+
+
+def retrain_classifier() -> int | None:
+    """A new complaint model from the agents' labels, when enough new ones exist."""
+    model_id = retrain_if_due()
+    if model_id is not None:
+        log.info("job %s: complaint model %d trained from agents' labels", current_job_id(),
+                 model_id)
+    return model_id
 
 
 def detect_crises() -> list[int]:

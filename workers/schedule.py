@@ -30,4 +30,6 @@ SCHEDULE: list[Periodic] = [
     Periodic(jobs.detect_crises, DEFAULT, 15),
     # Data protection: retention per channel and of raw deliveries, checked hourly.
     Periodic(jobs.apply_retention, DEFAULT, 3600),
+    # The complaint model retrains once enough new labels exist (docs/enrichment.md).
+    Periodic(jobs.retrain_classifier, DEFAULT, 600),
 ]

@@ -13,6 +13,7 @@ from inbox.models.cases import (
     Message,
 )
 from inbox.models.channels import CHANNEL_KINDS, DELIVERY_STATES, Channel, Delivery
+from inbox.models.classifier import ComplaintLabel, ComplaintModel
 from inbox.models.contacts import Contact, ContactIdentity
 from inbox.models.crisis import CRISIS_SUBJECTS, CrisisAlert, CrisisSettings
 from inbox.models.event_webhooks import EVENT_DELIVERY_STATUSES, EventDelivery, EventSubscription
@@ -27,6 +28,8 @@ from inbox.models.workspace import (
 )
 
 __all__ = [
+    "ComplaintLabel",
+    "ComplaintModel",
     "CRISIS_SUBJECTS",
     "CrisisAlert",
     "CrisisSettings",

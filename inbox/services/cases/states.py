@@ -18,6 +18,7 @@ from inbox.realtime.payloads import case_updated_payload
 from inbox.realtime.publish import pending_events, publish, publish_access_change
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services.cases.offer_trigger import request_dispatch
+from inbox.services.classifier.labels import label_resolved
 from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
 from inbox.services.sla import clocks as sla
 
@@ -251,6 +252,7 @@ def do_resolve(session: Session, case: Case, user: User | None, disposition: str
         raise ValidationFailed("a disposition is required", fields={"disposition": "required"})
     now = utcnow()
     sla.case_resolved(case, now)
+    label_resolved(session, case, user, disposition)  # the disposition teaches the classifier
     return transition(
         session, case, "resolve", actor=user, resolved_at=now,
         disposition=disposition.strip(), pending_since=None, data={"disposition": disposition},

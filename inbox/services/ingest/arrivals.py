@@ -39,11 +39,12 @@ class Arrival:
     case: Case | None = None
     outcome: MessageOutcome | None = None
     decision: RoutingDecision | None = None  # of the case it opens
+    complaint_probability: float | None = None  # the complaint model's; None: no model
 
     def reset(self) -> None:
         """Forget what a rolled-back attempt learnt, to take the message in again."""
         self.contact = self.enrichment = self.thread_key = self.id = None
-        self.case = self.outcome = self.decision = None
+        self.case = self.outcome = self.decision = self.complaint_probability = None
         self.listening = self.log_only = False
 
     # message_payload() reads an arrival as it reads a stored message.

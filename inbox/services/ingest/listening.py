@@ -13,6 +13,7 @@ from inbox.realtime.payloads import case_payload
 from inbox.realtime.publish import publish
 from inbox.services.admin.audit import record_change
 from inbox.services.cases import states as case_states
+from inbox.services.classifier.labels import record_label
 from inbox.services.errors import Conflict, NotFound, ValidationFailed
 from inbox.services.routing.decide import load_routing_table, resolve_queue
 from inbox.services.routing.engine import RoutingDecision
@@ -98,5 +99,6 @@ def do_promote(session: Session, message_id: int, by: User) -> Case:
                              data={"promoted_message_id": message.id})
     case_states.do_enqueue(session, case)
     message.case_id, message.monitored = case.id, False
+    record_label(session, message.id, True, "promoted", by)  # it needed an answer after all
     publish(session, "case.created", case_payload(case), case_states.case_rooms(case))
     return case

@@ -28,6 +28,8 @@ from inbox.realtime.rooms import SUPERVISORS
 from inbox.runtime import current
 from inbox.services.admin.channel_profiles import join_open_case_hours
 from inbox.services.cases import states as case_states
+from inbox.services.classifier.active import active_scorer
+from inbox.services.classifier.scoring import with_model
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
 from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
 from inbox.services.ingest.arrivals import Arrival, MessageOutcome
@@ -57,6 +59,8 @@ def _message_row(arrival: Arrival) -> dict[str, object]:
     if enrichment is not None:
         facts.update(hashtags=enrichment.hashtags, mentions=enrichment.mentions,
                      watch_terms=enrichment.keywords, influence=enrichment.influence)
+    if arrival.complaint_probability is not None:
+        facts["complaint_probability"] = round(arrival.complaint_probability, 3)
     if msg.rating is not None:
         facts["rating"] = msg.rating
     facts["author"] = {"name": msg.author.name, "handle": msg.author.handle,
@@ -101,7 +105,8 @@ def _insert_messages(session: Session, arrivals: list[Arrival]) -> list[Arrival]
 
 
 def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
-           contact: ContactFacts | None, routing: RoutingTable) -> RoutingFacts:
+           contact: ContactFacts | None, routing: RoutingTable,
+           complaint_probability: float | None) -> RoutingFacts:
     return RoutingFacts(
         channel_kind=channel.kind, channel_id=channel.id, visibility=msg.visibility,
         message_kind=msg.kind, text=msg.text or "", hashtags=tuple(enrichment.hashtags),
@@ -113,6 +118,7 @@ def _facts(channel: Channel, msg: NormalizedMessage, enrichment: Enrichment,
         in_business_hours=in_business_hours(routing, msg.sent_at),
         country=contact.country if contact else None,
         region=contact.region if contact else None,
+        complaint_probability=complaint_probability,
     )
 
 
@@ -127,7 +133,8 @@ def _new_case(session: Session, routing: RoutingTable, arrival: Arrival,
     """The case a message opens, added unflushed (None: routing says monitor only)."""
     channel, msg, enrichment = arrival.channel, arrival.msg, arrival.enrichment
     assert enrichment is not None and arrival.thread_key is not None
-    decision = decide(routing, _facts(channel, msg, enrichment, arrival.contact, routing))
+    decision = decide(routing, _facts(channel, msg, enrichment, arrival.contact, routing,
+                                      arrival.complaint_probability))
     if decision.monitor_only:
         return None
     queue_id = resolve_queue(routing, decision, channel.kind)
@@ -323,6 +330,18 @@ def _enrich(customers: list[Arrival], watch_terms: list[str]) -> None:
         )
 
 
+def _score_complaints(session: Session, customers: list[Arrival]) -> None:
+    """The complaint model, when one is trained, beside the rules: a complaint when either
+    says so (inbox.services.classifier); its probability is kept on the message."""
+    scorer = active_scorer(session)
+    if scorer is None:
+        return
+    for arrival in customers:
+        assert arrival.enrichment is not None
+        arrival.complaint_probability = probability = scorer.probability(arrival.msg.text or "")
+        arrival.enrichment = with_model(arrival.enrichment, scorer, probability)
+
+
 def _mark_listening(customers: list[Arrival]) -> None:
     """Listening: mentions watched rather than worked, and items only logged."""
     for arrival in customers:
@@ -410,6 +429,7 @@ def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[
     arrivals = _drop_known(known, arrivals)
     customers = [a for a in arrivals if not a.msg.is_echo]
     _enrich(customers, watch_terms)
+    _score_complaints(session, customers)
     _mark_listening(customers)
     _resolve_authors(session, customers)
     arrivals, threads, deferred = _thread(session, known, arrivals)

@@ -37,6 +37,7 @@ class RoutingFacts:
     in_business_hours: bool = True
     country: str | None = None  # the contact's, ISO 3166-1 alpha-2 (docs/geography.md)
     region: str | None = None
+    complaint_probability: float | None = None  # None: no complaint model trained yet
 
 
 @dataclass
@@ -117,6 +118,9 @@ LEAVES: dict[str, Callable[[RoutingFacts, Any], bool]] = {
     and f.country in {str(c).upper() for c in _as_list(v)},
     "region": lambda f, v: f.region is not None
     and f.region.casefold() in {str(r).casefold() for r in _as_list(v)},
+    # Without a model there is no probability, and no range matches it.
+    "complaint_probability": lambda f, v: f.complaint_probability is not None
+    and _in_range(f.complaint_probability, v),
 }
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from inbox.models import Queue, RoutingRule, RoutingRuleRevision, User
 from inbox.services.admin.audit import differences, record_change
+from inbox.services.classifier.active import active_scorer
+from inbox.services.classifier.scoring import with_model
 from inbox.services.contacts.geography import guess
 from inbox.services.contacts.places import REGIONS, known_country
 from inbox.services.errors import Conflict, ValidationFailed, found
@@ -18,7 +20,7 @@ from inbox.services.ingest.enrichment import enrich
 from inbox.services.routing.decide import load_routing_table, resolve_queue
 from inbox.services.routing.engine import LEAVES, RoutingFacts, RuleView, evaluate
 
-RANGE_LEAVES = {"sentiment", "influence", "followers"}
+RANGE_LEAVES = {"sentiment", "influence", "followers", "complaint_probability"}
 BOOL_LEAVES = {"verified", "business_hours"}
 ACTION_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "set_queue": {},  # queue_id or queue (checked below)
@@ -210,6 +212,10 @@ def dry_run(session: Session, sample: dict[str, Any],
                         rating=sample.get("rating"), language_hint=sample.get("language"))
     place = guess(author.get("location"), author.get("email"), author.get("phone"),
                   enrichment.language)
+    scorer = active_scorer(session)  # the model in force, as ingest would use it
+    probability = scorer.probability(sample.get("text", "")) if scorer else None
+    if scorer is not None and probability is not None:
+        enrichment = with_model(enrichment, scorer, probability)
     facts = RoutingFacts(
         channel_kind=sample.get("channel_kind", "generic"),
         channel_id=int(sample.get("channel_id") or 0),
@@ -221,6 +227,7 @@ def dry_run(session: Session, sample: dict[str, Any],
         intent=enrichment.intent, contact_tags=tuple(sample.get("contact_tags") or ()),
         in_business_hours=bool(sample.get("in_business_hours", True)),
         country=place.country if place else None, region=place.region if place else None,
+        complaint_probability=probability,
     )
     table = load_routing_table(session)
     rules = list(table.rules)

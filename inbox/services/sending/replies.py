@@ -24,6 +24,7 @@ from inbox.realtime.publish import publish
 from inbox.realtime.rooms import agent_room
 from inbox.services.access import access_case, can_see_case
 from inbox.services.cases import states as case_states
+from inbox.services.classifier.labels import label_replied
 from inbox.services.errors import Conflict, ValidationFailed
 from inbox.services.sending.plan import ReplyPlan, plan_reply, store_outbound
 
@@ -62,6 +63,7 @@ def check_reply(session: Session, user: User, case: Case, text: str, visibility:
 def do_reply(session: Session, user: User, case: Case, plan: ReplyPlan) -> Message:
     if plan.claim:  # whoever answers an unassigned case owns it: no second agent answers
         case_states.do_claim(session, case, user)
+    label_replied(session, case, user)
     return store_outbound(session, case, plan, author=user)
 
 
