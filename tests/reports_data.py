@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from inbox.models import Case, Channel, Queue, SlaPolicy
+from inbox.models import Case, Channel, Contact, Queue, SlaPolicy
 from inbox.services import unit_of_work
 
 DAY = datetime(2026, 11, 2, tzinfo=UTC)
@@ -89,3 +89,18 @@ def arrange(alice: Any = None, bob: Any = None) -> ReportData:
         case(nine, None, None, _at(DAY, "09:10"), None, disposition="merged")
         case(_at(DAY, "10:00"), 30, True, None, None, queue_id=email.id, channel_id=mail.id)
         return ReportData(social.id, email.id, policy.id, x.id, mail.id)
+
+
+def locate_cases() -> None:
+    """Contacts for three of the cases: c1 from Germany, c2 from France, c8 from Austria."""
+    with unit_of_work() as session:
+        ids = list(session.scalars(select(Case.id).where(Case.subject == "report fixture")
+                                   .order_by(Case.id)))
+        for case_id, (country, region) in ((ids[0], ("DE", "DACH")), (ids[1], ("FR", "Europe")),
+                                           (ids[7], ("AT", "DACH"))):
+            contact = Contact(display_name=country, country=country, region=region,
+                              location_source="profile")
+            session.add(contact)
+            session.flush()
+            session.execute(update(Case).where(Case.id == case_id)
+                            .values(contact_id=contact.id))

@@ -8,7 +8,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from inbox.models import utcnow
-from inbox.services.reports.query import FILTERS, GROUPS
+from inbox.services.contacts.places import REGIONS, known_country
+from inbox.services.reports.query import FILTERS, GROUPS, PLACE_FILTERS
 
 DEFAULT_DAYS = 7
 FIRST_YEAR, LAST_YEAR = 1970, 9000
@@ -52,6 +53,9 @@ class ReportArgs(Schema):
     agent = fields.Integer(validate=validate.Range(min=1))
     policy = fields.Integer(validate=validate.Range(min=1))
     priority = fields.Integer(validate=validate.Range(1, 4))
+    country = fields.String(metadata={"description": "the contact's, ISO 3166-1 alpha-2"})
+    region = fields.String(validate=validate.OneOf(REGIONS), metadata={
+        "description": "the contact's region (docs/geography.md)"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
     @post_load
@@ -61,7 +65,13 @@ class ReportArgs(Schema):
         data.setdefault("since", data["until"] - timedelta(days=DEFAULT_DAYS))
         if data["since"] >= data["until"]:
             raise ValidationError("must be after since", field_name="until")
-        data["filters"] = {name: data.pop(name) for name in FILTERS if name in data}
+        if "country" in data:
+            data["country"] = data["country"].strip().upper()
+            if len(data["country"]) != 2 or not known_country(data["country"]):
+                raise ValidationError("an ISO 3166-1 alpha-2 country code, e.g. DE",
+                                      field_name="country")
+        data["filters"] = {name: data.pop(name) for name in (*FILTERS, *PLACE_FILTERS)
+                           if name in data}
         return data
 
 
@@ -71,7 +81,7 @@ class ReportOut(Schema):
     since = fields.AwareDateTime()
     until = fields.AwareDateTime()
     group = fields.String()
-    filters = fields.Dict(keys=fields.String(), values=fields.Integer())
+    filters = fields.Dict(keys=fields.String(), values=fields.Raw())
     columns = fields.List(fields.String())
     rows = fields.List(fields.Dict(), metadata={
         "description": "one per group: group (its name), key (its id or day) and the columns"})

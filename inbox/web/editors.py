@@ -4,6 +4,14 @@ server-rendered shell that works through the REST API like the admin page."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from inbox.services.contacts.places import REGIONS
 from inbox.web.console import staff_screen
 
-blp = staff_screen("editors", "/editors", "The editors")
+
+def _details() -> dict[str, Any]:
+    return {"regions": list(REGIONS)}  # the rules' region condition names them
+
+
+blp = staff_screen("editors", "/editors", "The editors", _details)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from inbox.models import Channel, Queue, SlaPolicy, User
+from inbox.models import Channel, Contact, Queue, SlaPolicy, User
+from inbox.services.contacts.places import REGIONS, country_name
 from inbox.services.reports.measures import KeyFor, cases
 
 
@@ -53,6 +54,9 @@ INTERVALS: dict[str, type[FunctionElement[str]]] = {"day": utc_day, "hour": utc_
 FILTERS: dict[str, ColumnElement[Any]] = {
     "queue": cases.queue_id, "channel": cases.channel_id, "agent": cases.assignee_id,
     "policy": cases.sla_policy_id, "priority": cases.priority}
+# Filters on where the case's contact is (docs/geography.md): a code or a region's name.
+PLACE_FILTERS: dict[str, ColumnElement[Any]] = {
+    "country": Contact.__table__.c.country, "region": Contact.__table__.c.region}
 
 # Groupings by a case's attribute, and where that attribute's name is found.
 NAMED_GROUPS: dict[str, tuple[ColumnElement[Any], Any]] = {
@@ -66,10 +70,13 @@ class ReportQuery:
     since: datetime
     until: datetime
     group: str = "all"
-    filters: dict[str, int] = field(default_factory=dict)
+    filters: dict[str, int | str] = field(default_factory=dict)
 
     def where(self) -> list[ColumnElement[bool]]:
-        return [FILTERS[name] == value for name, value in sorted(self.filters.items())]
+        return [FILTERS[name] == value if name in FILTERS
+                else cases.contact_id.in_(select(Contact.__table__.c.id)
+                                          .where(PLACE_FILTERS[name] == value))
+                for name, value in sorted(self.filters.items())]
 
     def key(self) -> KeyFor | None:
         """Days (hours) are those of each query's anchor: a case resolved on Tuesday is handled
@@ -97,10 +104,16 @@ def group_names(session: Session, group: str, keys: list[Any]) -> dict[Any, str]
 
 def filter_choices(session: Session) -> dict[str, list[dict[str, Any]]]:
     """What the report page offers to filter and group by: every queue, channel, agent
-    (anyone who may hold a case) and policy, by name."""
+    (anyone who may hold a case) and policy, by name; the countries contacts are in, and
+    every region."""
     def named(model: Any, *where: Any) -> list[dict[str, Any]]:
         return [{"id": i, "name": n} for i, n in session.execute(
             select(model.id, model.name).where(*where).order_by(model.name))]
 
+    countries = session.scalars(select(Contact.country).where(Contact.country.is_not(None))
+                                .distinct())
     return {"queue": named(Queue), "channel": named(Channel), "agent": named(User),
-            "policy": named(SlaPolicy)}
+            "policy": named(SlaPolicy),
+            "country": sorted(({"id": code, "name": country_name(code) or code}
+                               for code in countries), key=lambda c: str(c["name"])),
+            "region": [{"id": name, "name": name} for name in REGIONS]}

@@ -22,6 +22,8 @@ def _sample(session: Session, message: Message) -> dict[str, Any]:
         "visibility": message.visibility, "kind": message.kind,
         "language": message.language,
         "contact_tags": list(contact.tags or []) if contact else [],
+        # Where the contact is now (an agent's correction included), not guessed again.
+        "place": {"country": contact.country, "region": contact.region} if contact else {},
         "author": {"followers": contact.followers, "verified": contact.verified}
         if contact else {},
     }

@@ -210,8 +210,11 @@ def dry_run(session: Session, sample: dict[str, Any],
     enrichment = enrich(sample.get("text", ""), followers=author.get("followers"),
                         following=author.get("following"), verified=author.get("verified"),
                         rating=sample.get("rating"), language_hint=sample.get("language"))
-    place = guess(author.get("location"), author.get("email"), author.get("phone"),
-                  enrichment.language)
+    known = sample.get("place")
+    guessed = guess(author.get("location"), author.get("email"), author.get("phone"),
+                    enrichment.language) if known is None else None
+    place = known if known is not None else (
+        {"country": guessed.country, "region": guessed.region} if guessed else {})
     scorer = active_scorer(session)  # the model in force, as ingest would use it
     probability = scorer.probability(sample.get("text", "")) if scorer else None
     if scorer is not None and probability is not None:
@@ -226,7 +229,7 @@ def dry_run(session: Session, sample: dict[str, Any],
         verified=bool(author.get("verified")), language=enrichment.language,
         intent=enrichment.intent, contact_tags=tuple(sample.get("contact_tags") or ()),
         in_business_hours=bool(sample.get("in_business_hours", True)),
-        country=place.country if place else None, region=place.region if place else None,
+        country=place.get("country"), region=place.get("region"),
         complaint_probability=probability,
     )
     table = load_routing_table(session)
