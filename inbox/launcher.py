@@ -114,9 +114,11 @@ def run_worker(queues: list[str], *, burst: bool = False) -> None:
     rt = runtime.start()
     names = queues or list(ALL)
     if INGEST in names:
+        from inbox.services.contacts.places import warm_up as load_place_names
         from inbox.services.ingest.enrichment import warm_up
 
         warm_up()  # the models load now, not while the first customer's message waits
+        load_place_names()
     database = outage_of("the database")
 
     def probe_database() -> None:

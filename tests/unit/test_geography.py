@@ -37,6 +37,8 @@ from inbox.services.contacts.places import REGION_OF
     ("Allemagne", "DE", "DACH", None),
     ("São Paulo, Brasil", "BR", "LATAM", "BR-SP"),
     ("Tokyo", "JP", "APAC", "JP-13"),
+    ("Bath, UK", "GB", "UK&I", None),
+    ("Springfield, US", "US", "NA", None),
 ])
 def test_profile_location_text_names_a_country_and_region(
         text: str, country: str, region: str, subdivision: str | None) -> None:

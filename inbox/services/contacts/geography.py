@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -70,15 +71,15 @@ def _flag(text: str) -> str | None:
     return None
 
 
-def _hint(part: str) -> _Hint | None:
-    key = fold(part)
-    states, names = us_states(), country_names()
+def _is_code(part: str) -> bool:
+    return len(part) == 2 and part.isascii() and part.isalpha() and part.isupper()
+
+
+def _named(key: str) -> _Hint | None:
+    """A folded name: a nation of the UK, a US state, a country, a city."""
     if key in NATIONS:
         return _Hint(3, *NATIONS[key])
-    if re.fullmatch(r"[A-Z]{2}", part):  # a code: "TX", "DE" (Delaware or Germany?), "FR"
-        if key in states:
-            return _Hint(2, "US", states[key], part if known_country(part) else None)
-        return _Hint(3, part) if known_country(part) else None
+    states, names = us_states(), country_names()
     if key in states and len(key) > 2:
         return _Hint(2, "US", states[key], names.get(key))
     if key in names:
@@ -88,15 +89,26 @@ def _hint(part: str) -> _Hint | None:
     return None
 
 
+def _hint(part: str) -> _Hint | None:
+    key = fold(part)
+    if _is_code(part):  # a code: "TX", "DE" (Delaware or Germany?), "FR"; else "UK", "US"
+        states = us_states()
+        if key in states:
+            return _Hint(2, "US", states[key], part if known_country(part) else None)
+        if known_country(part):
+            return _Hint(3, part)
+    return _named(key)
+
+
 def _scan(text: str) -> _Hint | None:
     """A place named inside free text ("living in Berlin"): runs of up to three words,
     longest first; short names are left out, as "us" or "la" would be any sentence."""
-    words = _WORDS.findall(text)
+    words = [fold(word) for word in _WORDS.findall(text)]
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
-            run = " ".join(words[start:start + size])
-            if len(fold(run)) >= 4 and not re.fullmatch(r"[A-Z]{2}", run):
-                hint = _hint(run)
+            key = " ".join(words[start:start + size])
+            if len(key) >= 4:
+                hint = _named(key)
                 if hint is not None:
                     return hint
     return None
@@ -113,6 +125,7 @@ def _choose(hints: list[_Hint]) -> _Hint:
     return best
 
 
+@lru_cache(maxsize=8192)  # the same profile comes back with each of its messages
 def from_profile(text: str | None) -> Place | None:
     """"Berlin", "NYC", "London, UK", "Deutschland", "🇩🇪", "Munich, Bavaria" -> a place."""
     if not text or not text.strip():
@@ -139,6 +152,7 @@ def from_profile(text: str | None) -> Place | None:
 
 # ------------------------------------------------------------------ phone, email, language
 
+@lru_cache(maxsize=8192)
 def from_phone(number: str | None) -> Place | None:
     """The country of an international number (+49…, 0049…); a national one says nothing."""
     if not number:
@@ -146,13 +160,20 @@ def from_phone(number: str | None) -> Place | None:
     digits = re.sub(r"[\s().-]", "", number)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    if not digits.startswith("+"):
+    if not digits.startswith("+") or not digits[1:].isdigit() or len(digits) < 8:
         return None
-    try:
-        parsed = phonenumbers.parse(digits, None)
-    except phonenumbers.NumberParseException:
-        return None
-    country = phonenumbers.region_code_for_number(parsed)
+    # A calling code of one country names it without reading the number (parsing costs
+    # ~100 µs); a shared one (+1, +7, +44…) needs the number read.
+    regions = next((phonenumbers.COUNTRY_CODE_TO_REGION_CODE[int(digits[1:size + 1])]
+                    for size in (1, 2, 3)
+                    if int(digits[1:size + 1]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE), ())
+    if len(regions) == 1:
+        country: str | None = regions[0]
+    else:
+        try:
+            country = phonenumbers.region_code_for_number(phonenumbers.parse(digits, None))
+        except phonenumbers.NumberParseException:
+            return None
     if not country or not known_country(country):  # "001": a non-geographic number
         return None
     return place_of(country, None, "phone")

@@ -56,6 +56,8 @@ def region_of(country: str | None) -> str | None:
 
 def fold(text: str) -> str:
     """Lower case without accents or dots: "Österreich" and "osterreich", "U.S." and "us"."""
+    if text.isascii():  # most of them, and ten times quicker
+        return " ".join(text.lower().replace(".", "").split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.replace(".", "").split())
@@ -166,8 +168,20 @@ def subdivisions_of(country: str) -> dict[str, str]:
             for sub in pycountry.subdivisions.get(country_code=country) or ()}
 
 
+@cache
+def _alpha_2_codes() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
 def known_country(code: str) -> bool:
-    return pycountry.countries.get(alpha_2=code.upper()) is not None
+    return code.upper() in _alpha_2_codes()
+
+
+def warm_up() -> None:
+    """Read the country and state names (about 0.3 s; a worker does it at start)."""
+    country_names()
+    us_states()
+    _alpha_2_codes()
 
 
 def country_name(code: str | None) -> str | None:
