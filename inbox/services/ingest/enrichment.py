@@ -8,7 +8,8 @@ Fields (see docs/enrichment.md):
   ``None`` for texts under 3 words or 20 letters, or when detection is unsure.
 * ``hashtags`` / ``mentions`` -- lower-cased, unique, in order; never taken from URLs or emails.
 * ``intent`` -- first matching rule wins:
-  1. complaint: rating <= 2, sentiment <= -0.3, a complaint cue (refund, outage, ...),
+  1. complaint: rating <= 2, sentiment <= -0.3, a complaint cue (complaint_cues.py:
+     wording such as refund / stopped working / no response, sarcasm, negated praise, emoji),
      or a clearly angry question (sentiment <= -0.2, or "?!" / "!?" / "!!");
   2. question: '?' or an interrogative opener/phrase (how, why, can you, anyone know, ...);
   3. praise: sentiment >= 0.5, rating >= 4, or a praise cue (thanks, love, great, ...);
@@ -39,6 +40,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from inbox.services.ingest.complaint_cues import complaint_cue, phrases
 
 __all__ = [
     "Enrichment",
@@ -196,30 +199,9 @@ def influence_score(
 # --- intent -------------------------------------------------------------------------------
 
 
-_NT = r"n['’]?t"  # "isn't", "isn’t" (phones type curly quotes), "isnt"
-
-
-def _phrases(*items: str) -> re.Pattern[str]:
-    # Whole words/phrases only ("scam" must not fire on "scampi"); inflections are listed
-    # explicitly. (?<!\w)/(?!\w) rather than \b so cues starting with '#' or '-' still work.
-    return re.compile(r"(?<!\w)(?:" + "|".join(items) + r")(?!\w)", re.IGNORECASE)
-
-
 # Cue tables read better as tables than one-per-line.
 # fmt: off
-_COMPLAINT = _phrases(
-    r"refund(?:s|ed)?", r"broken", r"worst", r"terrible", r"awful", r"never again",
-    r"cancel(?:l?ed|ling|lation)?", r"outages?", rf"(?:not|is{_NT}|stopped) working",
-    rf"does{_NT} work",
-    r"charged twice", r"double charged", r"disappoint(?:ed|ing|ment)?",
-    r"scam(?:s|med|mers?)?", r"rip[- ]?off", r"unacceptable",
-    rf"still (?:waiting|not|no|has{_NT}|have{_NT}|is{_NT}|does{_NT}|do{_NT}|can{_NT}|cannot)",
-    # fr / es / de, deliberately few and unambiguous
-    r"remboursement", r"arnaque", r"toujours pas", r"ne fonctionne pas", r"panne",
-    r"reembolso", r"estafa", r"no funciona", r"todav[ií]a no", r"sigue sin",
-    r"erstattung", r"betrug", r"funktioniert nicht", r"immer noch nicht", r"k[üu]ndigen",
-)
-_QUESTION_PHRASE = _phrases(
+_QUESTION_PHRASE = phrases(
     r"can you", r"could you", r"can i", r"is there", r"are there", r"do you", r"anyone know",
     r"does anyone", r"est-ce que", r"pouvez-vous", r"por qu[ée]", r"k[öo]nnen sie",
 )
@@ -230,7 +212,7 @@ _QUESTION_OPENER = re.compile(
     r"|cómo|cuándo|dónde|qué|warum|wie|wann)",
     re.IGNORECASE,
 )
-_PRAISE = _phrases(
+_PRAISE = phrases(
     r"thanks?", r"thank you", r"love", r"loved", r"great", r"amazing", r"awesome",
     r"merci", r"gracias", r"danke",
 )
@@ -256,7 +238,7 @@ def classify_intent(text: str, sentiment: float, rating: int | None = None) -> s
     body = _without_links(_normalize(text))  # a '?' in a URL query string is not a question
     if rating is not None and rating <= 2:
         return "complaint"
-    if sentiment <= -0.3 or _COMPLAINT.search(body):
+    if sentiment <= -0.3 or complaint_cue(body):
         return "complaint"
     if _is_question(body):
         # Clearly angry: negative beyond VADER's noise on neutral questions (~-0.13 seen), or
