@@ -97,6 +97,7 @@ def _declare_security(api: Api) -> None:
 def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     from inbox.api import (
         admin,
+        approvals,
         cases,
         classifier,
         contacts,
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
         wallboard,
     )
     from inbox.web import admin as admin_page
+    from inbox.web import approvals as approvals_page
     from inbox.web import editors as editors_page
     from inbox.web import listening as listening_page
     from inbox.web import pages
@@ -122,7 +124,8 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
 
     for blueprint in (cases.blp, contacts.blp, queues.blp, routing.blp, sla.blp,
                       listening.blp, admin.blp, replies.blp, team.blp, reports.blp,
-                      event_webhooks.blp, wallboard.blp, crisis.blp, classifier.blp):
+                      event_webhooks.blp, wallboard.blp, crisis.blp, classifier.blp,
+                      approvals.blp):
         api.register_blueprint(blueprint, url_prefix=prefix)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
@@ -131,4 +134,5 @@ def _register_blueprints(app: Flask, api: Api, prefix: str) -> None:
     app.register_blueprint(editors_page.blp)
     app.register_blueprint(wallboard_page.blp)
     app.register_blueprint(listening_page.blp)
+    app.register_blueprint(approvals_page.blp)
     app.register_blueprint(receivers.blp)

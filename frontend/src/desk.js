@@ -117,7 +117,11 @@ function drawList() {
   renderCaseList(store, fresh);
 }
 
-const sendWatch = new SendWatch({ onChange: (update) => caseView.patchMessage(update) });
+const sendWatch = new SendWatch({
+  onChange: (update) => caseView.patchMessage(update),
+  // Sent back by a supervisor: the text returns to the composer, to rework.
+  onReturned: (update) => store.emit("rework", { caseId: update.case_id, text: update.text }),
+});
 const caseView = new CaseView(store, { onRetry: (messageId) => sendWatch.retry(messageId, store.openId) });
 
 function drawCase() {

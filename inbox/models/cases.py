@@ -97,6 +97,8 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("channel_id", "external_id"),
         Index("ix_messages_case_sent", "case_id", "sent_at"),
+        # The supervisors' list of replies awaiting approval, and the outbound sweep.
+        Index("ix_messages_send_status", "send_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
@@ -123,7 +125,8 @@ class Message(Base):
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Listening: a neutral or positive mention not addressed to us, kept without a case.
     monitored: Mapped[bool] = mapped_column(default=False, index=True)
-    # Outbound only: pending -> sending -> sent | failed.
+    # Outbound only: pending -> sending -> sent | failed; a public reply that needs a
+    # supervisor's approval starts awaiting_approval (-> pending, or returned to the agent).
     send_status: Mapped[str | None] = mapped_column(String(20))
     send_error: Mapped[str | None] = mapped_column(Text)
     send_attempts: Mapped[int] = mapped_column(default=0)

@@ -55,6 +55,8 @@ class User(Base):
     presence_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Concurrent work per channel kind, e.g. {"voice": 1, "x": 5, "email": 4}.
     capacity: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Four eyes: this agent's public replies wait for a supervisor, in every queue.
+    approve_public_replies: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, lazy="selectin")

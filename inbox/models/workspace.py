@@ -52,6 +52,10 @@ class Queue(Base):
     mode: Mapped[str] = mapped_column(String(10), default="pull")  # pull | push
     offer_timeout_seconds: Mapped[int] = mapped_column(default=30)
     sla_policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id"))
+    # Four eyes: agents' public replies in this queue wait for a supervisor's approval,
+    # who has approval_minutes to decide (docs/sending.md).
+    approve_public_replies: Mapped[bool] = mapped_column(default=False)
+    approval_minutes: Mapped[int] = mapped_column(default=15)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teams: Mapped[list[Team]] = relationship(secondary=queue_teams, lazy="selectin")

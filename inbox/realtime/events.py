@@ -48,12 +48,24 @@ class MessageCreated(_Payload):
 
 
 class MessageUpdated(_Payload):
-    """An outbound message's delivery state changed: pending, sending, sent, failed."""
+    """An outbound message's delivery state changed: pending, sending, sent, failed.
+    A four-eyes step (awaiting_approval, approved, returned; inbox.services.sending.
+    approvals) adds `approval` (the message's facts.approval) and `text` (as it will go)."""
 
     id = fields.Integer(required=True)
     case_id = fields.Integer(allow_none=True, required=True)
     send_status = fields.String(required=True)
     send_error = fields.String(allow_none=True)
+
+
+class ApprovalChanged(_Payload):
+    """A public reply started or stopped awaiting a supervisor's approval
+    (inbox.services.sending.approvals): awaiting, approved or returned."""
+
+    message_id = fields.Integer(required=True)
+    case_id = fields.Integer(required=True)
+    state = fields.String(required=True)
+    due_at = fields.String(allow_none=True)
 
 
 class SlaAlert(_Payload):
@@ -101,6 +113,7 @@ class Wallboard(_Payload):
     agents = fields.List(fields.Dict(), required=True)
     at_risk = fields.List(fields.Dict(), required=True)
     breached = fields.List(fields.Dict(), required=True)
+    approvals = fields.Dict()  # public replies awaiting approval: {"waiting", "overdue"}
 
 
 class CrisisAlertPayload(_Payload):
@@ -121,6 +134,7 @@ CATALOGUE: dict[str, Schema] = {
     "case.updated": CaseUpdated(),
     "message.created": MessageCreated(),
     "message.updated": MessageUpdated(),
+    "approval.changed": ApprovalChanged(),
     "sla.warning": SlaAlert(),
     "sla.breached": SlaAlert(),
     "agent.presence": AgentPresence(),

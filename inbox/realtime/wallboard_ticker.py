@@ -28,9 +28,11 @@ REFRESH_SECONDS = 15
 DIRTY = "inbox:wallboard:dirty"
 FRESH = "inbox:wallboard:fresh"  # lives REFRESH_SECONDS after the last computation
 SEQUENCE = "inbox:wallboard:sequence"  # counts computations (the payload's `sequence`)
-# What can move a wallboard figure: cases, presence, SLA alerts, agents' messages.
+# What can move a wallboard figure: cases, presence, SLA alerts, agents' messages,
+# replies awaiting approval.
 MOVES_FIGURES = frozenset({"case.created", "case.updated", "agent.presence",
-                           "sla.warning", "sla.breached", "message.created"})
+                           "sla.warning", "sla.breached", "message.created",
+                           "approval.changed"})
 
 _noticed = threading.Event()  # set by the Redis listener, taken by the ticker
 

@@ -17,6 +17,8 @@ class UserIn(Schema):
     teams = _NAMES
     skills = _NAMES
     capacity = fields.Dict(keys=fields.String(), values=fields.Raw())
+    approve_public_replies = fields.Boolean(metadata={
+        "description": "this agent's public replies wait for a supervisor's approval"})
 
 
 class UserPatch(Schema):
@@ -26,6 +28,8 @@ class UserPatch(Schema):
     skills = _NAMES
     capacity = fields.Dict(keys=fields.String(), values=fields.Raw())
     is_active = fields.Boolean(metadata={"description": "false ends sessions, tokens, sockets"})
+    approve_public_replies = fields.Boolean(metadata={
+        "description": "this agent's public replies wait for a supervisor's approval"})
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200), metadata={
         "description": "a new password (admins): every sign-in of the user ends"})
 
@@ -40,6 +44,7 @@ class UserOut(Schema):
     teams = fields.List(fields.String())
     skills = fields.List(fields.String())
     capacity = fields.Dict()
+    approve_public_replies = fields.Boolean()
     created_at = fields.AwareDateTime()
 
 
@@ -59,6 +64,10 @@ class QueueIn(Schema):
     description = fields.String(validate=validate.Length(max=2000))
     mode = fields.String(validate=validate.OneOf(["pull", "push"]))
     offer_timeout_seconds = fields.Integer(validate=validate.Range(5, 600))
+    approve_public_replies = fields.Boolean(metadata={
+        "description": "agents' public replies here wait for a supervisor's approval"})
+    approval_minutes = fields.Integer(validate=validate.Range(1, 1440), metadata={
+        "description": "the approval's target, in minutes (default 15)"})
     teams = _NAMES
 
 
@@ -72,6 +81,8 @@ class QueueOut(Schema):
     description = fields.String()
     mode = fields.String()
     offer_timeout_seconds = fields.Integer()
+    approve_public_replies = fields.Boolean()
+    approval_minutes = fields.Integer()
     teams = fields.List(fields.String())
 
 

@@ -24,6 +24,7 @@ class ConsolePage:
 CONSOLE_PAGES = (
     ConsolePage("desk", "frontend.desk", "Desk", None),
     ConsolePage("wallboard", "wallboard.page", "Wallboard", STAFF),
+    ConsolePage("approvals", "approvals.page", "Approvals", STAFF),
     ConsolePage("listening", "listening.page", "Listening", STAFF),
     ConsolePage("reports", "reports.page", "Reports", STAFF),
     ConsolePage("editors", "editors.page", "Editors", STAFF),

@@ -38,7 +38,8 @@ export class PeopleSection extends ListSection {
   rowFor(u, admin) {
     return row(`user-row-${u.id}`, [
       h("strong", null, u.name), u.email, u.role,
-      u.teams.join(", ") || "—", u.skills.join(", ") || "—", capacityText(u.capacity),
+      u.teams.join(", ") || "—", u.skills.join(", ") || "—",
+      u.approve_public_replies ? [capacityText(u.capacity), h("br"), "four eyes on public replies"] : capacityText(u.capacity),
       h("span", { class: `state ${u.is_active ? "state--ok" : "state--off"}` }, u.is_active ? "Active" : "Deactivated"),
     ], admin ? [
       button("Edit", () => this.form.edit(u.id, u, `Edit ${u.name}`)),
@@ -50,8 +51,8 @@ export class PeopleSection extends ListSection {
   async save(values, id) {
     if (id === null) await post("/users", filled(values));
     else {
-      const { name, role, teams, skills, capacity } = values;
-      await patch(`/users/${id}`, { name, role, teams, skills, capacity: filled(capacity ?? {}) });
+      const { name, role, teams, skills, capacity, approve_public_replies } = values;
+      await patch(`/users/${id}`, { name, role, teams, skills, capacity: filled(capacity ?? {}), approve_public_replies });
     }
   }
 

@@ -13,7 +13,8 @@ export class QueuesSection extends ListSection {
 
   rowFor(q, admin) {
     return row(`queue-row-${q.id}`, [
-      h("strong", null, q.name), q.teams.join(", ") || "—", q.mode, q.description || "",
+      h("strong", null, q.name), q.teams.join(", ") || "—", q.mode,
+      q.approve_public_replies ? `public replies approved (${q.approval_minutes} min)` : "—", q.description || "",
     ], admin ? [button("Edit", () => this.form.edit(q.id, q, `Edit ${q.name}`))] : []);
   }
 

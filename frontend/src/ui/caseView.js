@@ -196,6 +196,8 @@ export class CaseView {
     const message = c?.messages?.find((m) => m.id === update.id);
     if (!message) return false;
     Object.assign(message, { send_status: update.send_status, send_error: update.send_error });
+    if (update.text !== undefined) message.text = update.text; // a supervisor's edit
+    if (update.approval) message.facts = { ...(message.facts ?? {}), approval: update.approval };
     this.renderTimeline(c);
     return true;
   }

@@ -45,6 +45,20 @@ export class Composer {
       this.text.focus();
     });
     byId("post-anyway").addEventListener("click", () => this.send(true));
+    store.on("rework", ({ caseId, text }) => this.rework(caseId, text));
+  }
+
+  /** A reply a supervisor sent back: its text in the composer again, to rework (kept
+   * when the agent has already started something else). */
+  rework(caseId, text) {
+    if (this.detail?.id !== caseId) {
+      if (!this.drafts.get(caseId)?.text) this.drafts.set(caseId, { text, visibility: "public" });
+      return;
+    }
+    if (!this.text.value.trim()) this.text.value = text;
+    this.setVisibility("public");
+    this.update();
+    this.focus();
   }
 
   /** Show the composer for `detail` (keeping each case's draft). */
@@ -203,7 +217,8 @@ export class Composer {
       this.drafts.delete(caseId);
       if (this.detail?.id === caseId) this.text.value = "";
       this.warning.hidden = true;
-      toast("Reply queued to send.");
+      toast(message.send_status === "awaiting_approval"
+        ? "Reply waiting for a supervisor's approval." : "Reply queued to send.");
       this.onSent(caseId, message);
     } catch (error) {
       this.refused(error);

@@ -29,6 +29,9 @@ export function eventText(store, event) {
       return `Transferred from ${queue(d.from_queue_id)} to ${queue(d.to_queue_id)}${by}${d.reason ? ` (${d.reason})` : ""}`;
     case "sla_warning": return `SLA warning: ${String(d.target ?? "").replace("_", " ")} due soon`;
     case "sla_breach": return `SLA breached: ${String(d.target ?? "").replace("_", " ")}`;
+    case "reply_awaiting_approval": return `A public reply${by} awaits a supervisor's approval`;
+    case "reply_approved": return `Reply approved${by}${d.edited ? " (edited)" : ""}`;
+    case "reply_returned": return `Reply sent back${by}: “${d.comment ?? ""}”`;
     case "send_retried": return `A reply that was not sent was sent again${by}`;
     case "merged_into": return `Merged into case #${d.into_case_id}${by} (${moved(d)})`;
     case "merged_from": return `Case #${d.from_case_id} merged in${by} (${moved(d)})`;

@@ -1,25 +1,51 @@
 // Where a reply is on its way out, in plain sight: the line under each of our messages
 // (queued → sending → sent, or failed with the reason and Retry), the banner over the
 // timeline while a reply of this case has failed, and toasts that say what actually
-// happened to the replies this agent sent (driven by message.updated).
+// happened to the replies this agent sent (driven by message.updated). A public reply
+// that needs a supervisor's approval (four eyes) says so, and when it is due; one sent
+// back says why, with Rework to put its text back in the composer.
 
 import { post } from "../lib/api.js";
 import { byId, clear, h } from "../lib/dom.js";
 import { errorToast, toast } from "./toast.js";
 
-const LABELS = { pending: "Queued to send", sending: "Sending…", sent: "Sent", failed: "Not sent" };
+const LABELS = {
+  pending: "Queued to send", sending: "Sending…", sent: "Sent", failed: "Not sent",
+  awaiting_approval: "Awaiting approval", returned: "Sent back",
+};
 
-/** The status line of one outbound message; null for the customer's. */
-export function sendStatus(message, onRetry) {
+function dueText(due) {
+  if (!due) return "";
+  const at = new Date(due);
+  const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return at <= new Date() ? `overdue since ${time}` : `a supervisor approves it by ${time}`;
+}
+
+/** What the line says beside its label: the failure, the approval's clock, the comment. */
+function statusWhy(message) {
+  const state = message.send_status;
+  const approval = message.facts?.approval ?? message.approval ?? {};
+  // While pending, send_error is the last attempt's failure and when the next one is.
+  if (message.send_error && (state === "failed" || state === "pending")) return message.send_error;
+  if (state === "awaiting_approval") return dueText(approval.due_at);
+  if (state === "returned") return `${approval.decided_by ?? "a supervisor"}: “${approval.comment ?? ""}”`;
+  return "";
+}
+
+/** The status line of one outbound message; null for the customer's. `store` (the
+ * desk's) hears "rework" when the agent takes a sent-back reply back to the composer. */
+export function sendStatus(message, onRetry, store = null) {
   if (message.direction !== "out" || !message.send_status) return null;
   const state = message.send_status;
-  // While pending, send_error is the last attempt's failure and when the next one is.
-  const why = message.send_error && (state === "failed" || state === "pending") ? message.send_error : "";
-  return h("p", { class: `send-status send-status--${state}`, dataset: { sendStatus: state }, role: state === "failed" ? "status" : null },
+  const why = statusWhy(message);
+  return h("p", { class: `send-status send-status--${state}`, dataset: { sendStatus: state }, role: state === "failed" || state === "returned" ? "status" : null },
     h("span", { class: "send-status__label" }, LABELS[state] ?? state),
     why ? h("span", { class: "send-status__why" }, ` — ${why}`) : null,
     state === "failed" && message.id
       ? h("button", { type: "button", class: "link-button send-status__retry", onclick: () => onRetry(message.id) }, "Retry")
+      : null,
+    state === "returned" && store
+      ? h("button", { type: "button", class: "link-button send-status__rework", onclick: () => store.emit("rework", { caseId: message.case_id, text: message.text }) }, "Rework")
       : null);
 }
 
@@ -54,9 +80,10 @@ export function renderSendBanner(detail, { onRetry, onShow }) {
  * case (the retry's own answer comes back before any event).
  */
 export class SendWatch {
-  constructor({ onChange, open }) {
+  constructor({ onChange, open, onReturned }) {
     this.onChange = onChange;
     this.open = open;
+    this.onReturned = onReturned;
     this.watched = new Map(); // message id -> {caseId, lastError}
   }
 
@@ -75,7 +102,14 @@ export class SendWatch {
       watched.notice?.remove();
       watched.notice = toast(text, options);
     };
-    if (payload.send_status === "sent") {
+    if (payload.send_status === "returned") {
+      this.watched.delete(payload.id);
+      const approval = payload.approval ?? {};
+      say(`Reply sent back${where} by ${approval.decided_by ?? "a supervisor"}: “${approval.comment ?? ""}”`, { kind: "warning", timeout: 0 });
+      this.onReturned?.(payload);
+    } else if (payload.send_status === "pending" && payload.approval?.state === "approved") {
+      say(`Reply approved${where} by ${payload.approval.decided_by}; sending…`);
+    } else if (payload.send_status === "sent") {
       this.watched.delete(payload.id);
       say(`Reply sent${where}.`, { kind: "success" });
     } else if (payload.send_status === "failed") {

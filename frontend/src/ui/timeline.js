@@ -66,7 +66,7 @@ function messageItem(store, message, ctx) {
   message.subject ? h("p", { class: "msg__subject" }, message.subject) : null,
   rating ? h("p", { class: "msg__rating", "aria-label": `rating ${rating} of 5` }, "★".repeat(rating) + "☆".repeat(Math.max(0, 5 - rating))) : null,
   messageBody(message),
-  sendStatus(message, ctx.onRetry));
+  sendStatus(message, ctx.onRetry, store));
 }
 
 function noteItem(store, event) {

@@ -55,6 +55,14 @@ export class Wallboard {
 
   renderFigures(snapshot) {
     byId("wallboard-computed").textContent = `as of ${clock(snapshot.computed_at)}`;
+    const approvals = snapshot.approvals ?? { waiting: 0, overdue: 0 };
+    const line = byId("wallboard-approvals");
+    line.dataset.waiting = approvals.waiting;
+    line.dataset.overdue = approvals.overdue;
+    line.classList.toggle("bad", approvals.overdue > 0);
+    line.querySelector("[data-figure=approvals]").textContent = approvals.waiting
+      ? `${approvals.waiting} public ${approvals.waiting === 1 ? "reply awaits" : "replies await"} approval${approvals.overdue ? `, ${approvals.overdue} overdue` : ""}`
+      : "no public reply awaits approval";
     const queues = byId("queue-rows");
     clear(queues);
     for (const q of snapshot.queues) {

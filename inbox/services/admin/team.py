@@ -37,7 +37,9 @@ def user_view(user: User) -> dict[str, Any]:
             "is_active": user.is_active, "presence": user.presence,
             "teams": sorted(t.name for t in user.teams),
             "skills": sorted(s.name for s in user.skills),
-            "capacity": dict(user.capacity or {}), "created_at": user.created_at}
+            "capacity": dict(user.capacity or {}),
+            "approve_public_replies": user.approve_public_replies,
+            "created_at": user.created_at}
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -77,18 +79,20 @@ def do_create_user(session: Session, fields: dict[str, Any], actor: User | None)
                        else None)
     if fields.get("skills"):
         user.skills = _skills(session, fields["skills"])
+    user.approve_public_replies = bool(fields.get("approve_public_replies"))
     session.flush()
     shown = user_view(user)
     record_change(session, actor, "user.create", "user", user.id,
-                  {k: [None, shown[k]] for k in ("email", "name", "role", "teams", "skills")}
+                  {k: [None, shown[k]] for k in ("email", "name", "role", "teams", "skills",
+                                                 "approve_public_replies")}
                   | ({"password": [None, MASKED]} if fields.get("password") else {}))
     return user
 
 
 def do_edit_user(session: Session, user_id: int, changes: dict[str, Any],
                  actor: User | None) -> User:
-    """Name, role, teams, skills, capacity; is_active false deactivates (sessions, tokens
-    and sockets end), true lets them sign in again."""
+    """Name, role, teams, skills, capacity, four eyes on public replies; is_active false
+    deactivates (sessions, tokens and sockets end), true lets them sign in again."""
     user = _user(session, user_id)
     if actor is not None and user.id == actor.id and (
             changes.get("is_active") is False or changes.get("role", user.role) != user.role):
@@ -107,6 +111,8 @@ def do_edit_user(session: Session, user_id: int, changes: dict[str, Any],
         user.skills = _skills(session, list(changes["skills"] or []))
     if "capacity" in changes:
         user.capacity = {**(user.capacity or {}), **_check_capacity(changes["capacity"] or {})}
+    if "approve_public_replies" in changes:
+        user.approve_public_replies = bool(changes["approve_public_replies"])
     if changes.get("password"):
         do_set_password(session, user, str(changes["password"]))
     if changes.get("is_active") is False and user.is_active:
@@ -177,6 +183,8 @@ def do_delete_team(session: Session, team_id: int, actor: User | None) -> None:
 def queue_view(queue: Queue) -> dict[str, Any]:
     return {"id": queue.id, "name": queue.name, "description": queue.description,
             "mode": queue.mode, "offer_timeout_seconds": queue.offer_timeout_seconds,
+            "approve_public_replies": queue.approve_public_replies,
+            "approval_minutes": queue.approval_minutes,
             "teams": sorted(t.name for t in queue.teams)}
 
 
@@ -203,6 +211,10 @@ def _apply_queue(session: Session, queue: Queue, fields: dict[str, Any]) -> None
         queue.mode = fields["mode"]
     if "offer_timeout_seconds" in fields:
         queue.offer_timeout_seconds = int(fields["offer_timeout_seconds"])
+    if "approve_public_replies" in fields:
+        queue.approve_public_replies = bool(fields["approve_public_replies"])
+    if "approval_minutes" in fields:
+        queue.approval_minutes = int(fields["approval_minutes"])
     if "teams" in fields:
         queue.teams = [team_by_name(session, t) for t in fields["teams"] or []]
 

@@ -158,10 +158,11 @@ def plan_reply(session: Session, case: Case, channel: Channel, text: str,
 
 
 def store_outbound(session: Session, case: Case, plan: ReplyPlan, *,
-                   author: User | None) -> Message:
+                   author: User | None, hold: bool = False) -> Message:
     """The planned reply as a pending outbound message, announced now and sent after
     commit. Without an author it is automatic: the case's history records it, as no
-    agent's reply does."""
+    agent's reply does. Held, it awaits a supervisor's approval and no job is enqueued
+    (inbox/services/sending/approvals.py)."""
     facts: dict[str, Any] = {"send": plan.send}
     if author is None:
         facts["automatic"] = True
@@ -171,7 +172,8 @@ def store_outbound(session: Session, case: Case, plan: ReplyPlan, *,
         author_id=author.id if author else None, direction="out",
         visibility=plan.visibility, kind=plan.kind, text=plan.text, subject=plan.subject,
         parent_external_id=plan.parent.external_id if plan.parent else None,
-        thread_key=case.thread_key, facts=facts, send_status="pending",
+        thread_key=case.thread_key, facts=facts,
+        send_status="awaiting_approval" if hold else "pending",
         send_state_at=utcnow(), send_attempts=0,
     )
     session.add(message)
@@ -180,5 +182,6 @@ def store_outbound(session: Session, case: Case, plan: ReplyPlan, *,
         case_states.record_event(session, case, "auto_acknowledged", from_status=case.status,
                                  data={"message_id": message.id})
     publish(session, "message.created", message_payload(message), case_states.case_rooms(case))
-    outbound.request_send(session, message.id)
+    if not hold:
+        outbound.request_send(session, message.id)
     return message

@@ -4,7 +4,9 @@ A reply is checked completely before anything is stored (check_reply): the case 
 and not held by someone else, the channel can send that visibility, the text fits the
 platform, and a public reply carries no contact details unless confirmed. do_reply then
 claims an unassigned queued case for the replier, stores the outbound message as
-"pending" and, after commit, enqueues the send job (inbox/services/sending/outbound.py).
+"pending" and, after commit, enqueues the send job (inbox/services/sending/outbound.py) —
+or, for a public reply that needs a supervisor's approval, holds it as
+"awaiting_approval" (inbox/services/sending/approvals.py).
 Planning and storing the message are shared with acknowledgements (plan.py).
 
 Notes are case events of kind "note"; @mentions notify the mentioned users who can see
@@ -26,6 +28,7 @@ from inbox.services.access import access_case, can_see_case
 from inbox.services.cases import states as case_states
 from inbox.services.classifier.labels import label_replied
 from inbox.services.errors import Conflict, ValidationFailed
+from inbox.services.sending import approvals
 from inbox.services.sending.plan import ReplyPlan, plan_reply, store_outbound
 
 MAX_NOTE_LENGTH = 10_000
@@ -64,7 +67,11 @@ def do_reply(session: Session, user: User, case: Case, plan: ReplyPlan) -> Messa
     if plan.claim:  # whoever answers an unassigned case owns it: no second agent answers
         case_states.do_claim(session, case, user)
     label_replied(session, case, user)
-    return store_outbound(session, case, plan, author=user)
+    hold = approvals.needs_approval(session, case, user, plan.visibility)
+    message = store_outbound(session, case, plan, author=user, hold=hold)
+    if hold:  # four eyes: a supervisor approves it before it is sent
+        approvals.do_request(session, case, message, user)
+    return message
 
 
 def reply(session: Session, user: User, case_id: int, text: str,

@@ -25,6 +25,7 @@ from inbox.services.cases.queues import (
     queue_stats_of,
 )
 from inbox.services.reports.measures import queue_figures
+from inbox.services.sending.approvals import approval_counts
 
 DRILL_DOWN_LIMIT = 50  # cases per list: the worst first, enough to act on
 
@@ -50,6 +51,7 @@ def wallboard_snapshot(session: Session, now: datetime | None = None) -> dict[st
         "agents": _agents(session, now),
         "at_risk": _cases(session, at_risk_condition(now)),
         "breached": _cases(session, breached_condition(now)),
+        "approvals": approval_counts(session, now),
     }
 
 
