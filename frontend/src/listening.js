@@ -6,6 +6,7 @@ import { mountWatchTerms } from "./editors/watchTerms.js";
 import { get, query } from "./lib/api.js";
 import { byId, clear, h } from "./lib/dom.js";
 import { coalesce } from "./lib/schedule.js";
+import { mountClassifier } from "./listening/classifier.js";
 import { mountCrisisSettings } from "./listening/crisisSettings.js";
 import { MonitoredStream } from "./listening/stream.js";
 import { Trends } from "./listening/trends.js";
@@ -75,4 +76,5 @@ connect({
 });
 
 mountCrisisSettings(byId("crisis-settings")).catch((error) => errorToast(error, "load the crisis settings"));
+mountClassifier(byId("classifier")).catch((error) => errorToast(error, "load the complaint classifier"));
 mountCrisisBanner(); // supervisors see active crisis alerts (docs/listening.md)

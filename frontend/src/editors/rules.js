@@ -9,8 +9,8 @@ import { ListSection } from "../admin/listSection.js";
 import { button, confirmed, row } from "../admin/sections.js";
 
 // The conditions the form edits; any other (all/any/not, regex, …) is kept as it was.
-const FORM_CONDITIONS = ["keywords", "channel_kind", "intent", "language", "country", "region", "sentiment", "influence", "followers"];
-const RANGE_CONDITIONS = ["sentiment", "influence", "followers"];
+const FORM_CONDITIONS = ["keywords", "channel_kind", "intent", "language", "country", "region", "sentiment", "influence", "followers", "complaint_probability"];
+const RANGE_CONDITIONS = ["sentiment", "influence", "followers", "complaint_probability"];
 // The actions the form edits, by type: the form's field and the action's own.
 const FORM_ACTIONS = {
   set_queue: ["queue_id", "queue_id"],

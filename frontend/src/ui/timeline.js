@@ -35,6 +35,18 @@ function repliedTo(message, byExternalId) {
   return h("p", { class: "msg__replied-to" }, h("span", { class: "visually-hidden" }, "In reply to "), `↪ in reply to ${text}`);
 }
 
+/** What enrichment made of a customer's message: its intent, and the complaint model's
+ * probability when a model was in force (a complaint when the rules or the model say so). */
+function intentBadge(message) {
+  if (message.direction === "out" || !message.intent) return null;
+  const probability = message.facts?.complaint_probability;
+  const share = typeof probability === "number" ? Math.round(probability * 100) : null;
+  return h("span", {
+    class: `badge msg__intent msg__intent--${message.intent}`, dataset: { intent: message.intent },
+    title: share === null ? "Intent from the rules" : `Intent from the rules and the complaint model (${share}% complaint)`,
+  }, share === null ? message.intent : `${message.intent} · model ${share}% complaint`);
+}
+
 function olderItem(onOlder) {
   return h("li", { class: "timeline__older", id: "timeline-older" },
     h("button", { type: "button", class: "link-button", onclick: onOlder }, "Load older messages"),
@@ -57,6 +69,7 @@ function messageItem(store, message, ctx) {
     h("span", { class: "msg__direction" }, message.direction === "out" ? "→ to customer" : "← from customer"),
     h("strong", { class: "msg__author" }, authorUrl ? externalLink(authorUrl, name) : name),
     h("span", { class: "msg__kind" }, String(message.kind ?? "").replaceAll("_", " ")),
+    intentBadge(message),
     h("time", { datetime: message.sent_at }, clock(message.sent_at)),
     otherCase && message.case_id
       ? h("button", { type: "button", class: "link-button", onclick: () => store.emit("select", { id: message.case_id, open: true }) }, `case #${message.case_id}`)
