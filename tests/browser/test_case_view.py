@@ -72,7 +72,7 @@ def test_pending_resolve_reopen_transfer_and_release_from_the_toolbar(
     dialog.get_by_role("button", name="Resolve").click()  # a disposition is required
     expect(dialog).to_be_visible()
     disposition = dialog.get_by_label("Disposition")
-    expect(disposition.locator("option")).to_have_count(7)  # a real choice, not an empty box
+    expect(disposition.locator("option")).to_have_count(8)  # a real choice, not an empty box
     disposition.select_option("answered")
     dialog.get_by_role("button", name="Resolve").click()
     expect(status).to_have_text("resolved")
