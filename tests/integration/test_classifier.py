@@ -199,6 +199,10 @@ def test_command_line_trains_evaluates_and_shows_status(runtime: Any, tmp_path: 
                                 ).stdout.splitlines()[0])
     assert combined["scorer"] == "combined" and combined["model"] == model["id"]
     assert combined["f1"] > measured["f1"]
+    # Asked for, the rules are measured alone even with a model in force.
+    rules_again = json.loads(inbox(runtime, "classifier", "evaluate", "--csv", str(FIXTURE),
+                                   "--scorer", "rules").stdout.splitlines()[0])
+    assert rules_again == measured
     status = json.loads(inbox(runtime, "classifier", "status").stdout)
     assert status["model"]["id"] == model["id"] and status["model"]["labels"] == 360
     with unit_of_work() as session:

@@ -26,9 +26,10 @@ def predictions(scorer_name: str, texts: Sequence[str], model: ComplaintScorer |
     if scorer_name not in SCORERS:
         raise ValidationFailed(f"{scorer_name!r} is not a scorer ({', '.join(SCORERS)})",
                                fields={"scorer": "unknown"})
+    use_model = model if scorer_name != "rules" else None  # the rules alone, even with one
     out = []
     for text in texts:
-        by_model = model.is_complaint(model.probability(text)) if model else False
+        by_model = use_model.is_complaint(use_model.probability(text)) if use_model else False
         if scorer_name == "model":
             out.append(by_model)
         else:
