@@ -311,3 +311,46 @@ def test_the_approvals_page_opens_for_supervisors_and_agents_are_refused(
             html = page.get_data(as_text=True)
             assert 'id="to-approvals" aria-current="page"' in html
             assert "dist/approvals.js" in html
+
+
+def test_of_supervisors_deciding_at_once_exactly_one_wins_and_it_is_sent_once(
+    runtime: Any, api_as: Any, agent_alice: Any, x_api: SandboxPlatform,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inbox.services.errors import ServiceError
+    from inbox.services.sending import approvals
+    from tests.conftest import make_user
+
+    seeded = x_mention(four_eyes_queue())
+    message_id = reply(api_as, agent_alice, seeded.case_id)["id"]
+    deciders = [make_user(f"sup{n}@example.com", "supervisor", f"Sup {n}") for n in range(6)]
+
+    def decide(n: int) -> str:
+        try:
+            with unit_of_work() as session:
+                user = session.get(User, deciders[n].id)
+                assert user is not None
+                if n % 2:
+                    approvals.send_back(session, user, message_id, f"no, says {n}")
+                else:
+                    approvals.approve(session, user, message_id, f"Sorry! (approved by {n})")
+            return "won"
+        except ServiceError as refused:
+            return f"{refused.status} {refused.code}"
+
+    with ThreadPoolExecutor(max_workers=len(deciders)) as pool:
+        outcomes = list(pool.map(decide, range(len(deciders))))
+    assert sorted(outcomes) == ["409 not_awaiting_approval"] * 5 + ["won"]
+    run_outbound(runtime)
+    winner = outcomes.index("won")
+    message = message_now(message_id)
+    assert message.facts["approval"]["decided_by"] == f"Sup {winner}"
+    if winner % 2:
+        assert (message.send_status, x_api.calls("POST")) == ("returned", [])
+    else:
+        [call] = x_api.calls("POST")
+        assert call.json["text"] == f"Sorry! (approved by {winner})"
+    decisions = [k for k in event_kinds(seeded.case_id) if k in ("reply_approved",
+                                                                   "reply_returned")]
+    assert len(decisions) == 1
