@@ -234,4 +234,4 @@ def twilio_params(call_sid: str, caller: str, called: str, ts: float,
 def generic_author(persona: Persona, site: str) -> dict[str, Any]:
     return {"id": f"{site}:{persona.handle}", "handle": persona.handle, "name": persona.name,
             "followers": persona.followers, "verified": persona.verified,
-            "url": f"https://{site}/u/{persona.handle}"}
+            "url": f"https://{site}/u/{persona.handle}", "location": persona.location}

@@ -38,6 +38,9 @@ from inbox.services.contacts.places import REGION_OF
     ("São Paulo, Brasil", "BR", "LATAM", "BR-SP"),
     ("Tokyo", "JP", "APAC", "JP-13"),
     ("Bath, UK", "GB", "UK&I", None),
+    ("Casablanca, MA", "MA", "MEA", "MA-CAS"),
+    ("Boston, MA", "US", "NA", "US-MA"),
+    ("Bangalore, IN", "IN", "APAC", None),
     ("Springfield, US", "US", "NA", None),
 ])
 def test_profile_location_text_names_a_country_and_region(

@@ -127,6 +127,17 @@ CITIES: dict[str, tuple[str, str | None]] = {
     "riyadh": ("SA", None), "tel aviv": ("IL", None), "cairo": ("EG", None),
     "lagos": ("NG", None), "nairobi": ("KE", None), "johannesburg": ("ZA", None),
     "cape town": ("ZA", None),
+    # Cities of countries whose code is also a US state's ("Casablanca, MA" is Morocco,
+    # not Massachusetts): the city decides.
+    "casablanca": ("MA", None), "rabat": ("MA", None), "marrakech": ("MA", None),
+    "tunis": ("TN", None), "jakarta": ("ID", None), "jerusalem": ("IL", None),
+    "haifa": ("IL", None), "panama city": ("PA", None), "valletta": ("MT", None),
+    "chisinau": ("MD", None), "ulaanbaatar": ("MN", None), "podgorica": ("ME", None),
+    "tirana": ("AL", None), "khartoum": ("SD", None), "niamey": ("NE", None),
+    "medellin": ("CO", None), "cali": ("CO", None), "vientiane": ("LA", None),
+    "libreville": ("GA", None), "rosario": ("AR", None),
+    "kolkata": ("IN", None), "chennai": ("IN", None), "hyderabad": ("IN", None),
+    "pune": ("IN", None), "noumea": ("NC", None),
 }
 # The languages whose ISO names we read back ("Deutschland", "Allemagne", "Alemania").
 NAME_LOCALES = ("de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb_NO", "fi", "pl", "tr")
