@@ -5,7 +5,7 @@
 
 import { get, post } from "./lib/api.js";
 import { byId, clear, h } from "./lib/dom.js";
-import { connect } from "./realtime/connection.js";
+import { connectLivePage } from "./realtime/connection.js";
 import { errorToast, toast } from "./ui/toast.js";
 
 const list = byId("approval-list");
@@ -104,18 +104,10 @@ async function load() {
   return loading;
 }
 
-connect({
+connectLivePage({
   events: ["approval.changed"],
-  onConnect: async () => {
-    live.textContent = "live";
-    live.dataset.state = "live";
-    await load(); // also after a reconnect: what was pushed meanwhile is lost
-    document.body.dataset.ready = "true";
-  },
-  onDisconnect: () => {
-    live.textContent = "reconnecting…";
-    live.dataset.state = "lost";
-  },
+  live,
+  reload: load,
   onEvent: () => load(),
 });
 

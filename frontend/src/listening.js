@@ -10,7 +10,7 @@ import { mountClassifier } from "./listening/classifier.js";
 import { mountCrisisSettings } from "./listening/crisisSettings.js";
 import { MonitoredStream } from "./listening/stream.js";
 import { Trends } from "./listening/trends.js";
-import { connect } from "./realtime/connection.js";
+import { connectLivePage } from "./realtime/connection.js";
 import { mountCrisisBanner } from "./ui/crisisBanner.js";
 import { errorToast } from "./ui/toast.js";
 
@@ -56,18 +56,10 @@ async function refreshAll() {
 
 const refreshSoon = coalesce(() => Promise.all([stream.load(), refreshTrends()]).catch(() => {}), 1000);
 
-connect({
+connectLivePage({
   events: ["message.created", "crisis.alert", "crisis.cleared"],
-  onConnect: async () => {
-    live.textContent = "live";
-    live.dataset.state = "live";
-    await refreshAll(); // also after a reconnect: what arrived meanwhile is shown
-    document.body.dataset.ready = "true";
-  },
-  onDisconnect: () => {
-    live.textContent = "reconnecting…";
-    live.dataset.state = "lost";
-  },
+  live,
+  reload: refreshAll, // what arrived meanwhile is shown
   onEvent: (name, payload) => {
     if (name === "message.created" && payload.case_id !== null) return; // only the watched
     if (name !== "message.created") refreshAlerts().catch(() => {});

@@ -4,7 +4,7 @@
 
 import { get } from "./lib/api.js";
 import { byId } from "./lib/dom.js";
-import { connect } from "./realtime/connection.js";
+import { connectLivePage } from "./realtime/connection.js";
 import { mountCrisisBanner } from "./ui/crisisBanner.js";
 import { errorToast } from "./ui/toast.js";
 import { Wallboard } from "./wallboard/board.js";
@@ -22,18 +22,10 @@ async function firstPaint() {
   }
 }
 
-connect({
+connectLivePage({
   events: ["wallboard.updated"],
-  onConnect: async () => {
-    live.textContent = "live";
-    live.dataset.state = "live";
-    await firstPaint(); // also after a reconnect: what was pushed meanwhile is lost
-    document.body.dataset.ready = "true";
-  },
-  onDisconnect: () => {
-    live.textContent = "reconnecting…";
-    live.dataset.state = "lost";
-  },
+  live,
+  reload: firstPaint,
   onEvent: (_name, snapshot) => board.show(snapshot),
 });
 

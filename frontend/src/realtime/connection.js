@@ -81,3 +81,25 @@ function retryWhenAllowed(socket) {
 export function ask(socket, name, payload, timeout = 5000) {
   return socket.timeout(timeout).emitWithAck(name, payload);
 }
+
+/**
+ * A console page's live connection: `live` shows "live" / "reconnecting…", and on every
+ * (re)connect `reload()` reads the page afresh (what was pushed meanwhile is lost) before
+ * the page is marked ready.
+ */
+export function connectLivePage({ events, live, reload, onEvent }) {
+  return connect({
+    events,
+    onConnect: async () => {
+      live.textContent = "live";
+      live.dataset.state = "live";
+      await reload();
+      document.body.dataset.ready = "true";
+    },
+    onDisconnect: () => {
+      live.textContent = "reconnecting…";
+      live.dataset.state = "lost";
+    },
+    onEvent,
+  });
+}
