@@ -52,8 +52,10 @@ async function correctionForm(contact, dd, onChanged) {
 export function placeFacts(contact, onChanged) {
   const dd = h("dd", { "data-fact": "place" });
   const open = () => correctionForm(contact, dd, onChanged).catch((error) => errorToast(error, "load the countries"));
-  dd.append(h("span", { "data-place": "where" }, describe(contact)),
-    contact.location_source ? h("span", { class: "muted", "data-place": "source" }, ` (${SOURCES[contact.location_source] ?? contact.location_source})`) : null,
+  const source = contact.location_source
+    ? [h("span", { class: "muted", "data-place": "source" }, ` (${SOURCES[contact.location_source] ?? contact.location_source})`)]
+    : []; // Node.append would write a null as the text "null"
+  dd.append(h("span", { "data-place": "where" }, describe(contact)), ...source,
     " ", h("button", { type: "button", class: "link-button", id: "place-correct", onclick: open }, "Correct"));
   return [h("dt", null, "Where"), dd];
 }
