@@ -13,7 +13,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import select, update
 
 from inbox.jobs import OUTBOUND
-from inbox.models import AdminChange, CaseEvent, Message, User, utcnow
+from inbox.models import AdminChange, Case, CaseEvent, Message, User, utcnow
 from inbox.models import Queue as InboxQueue
 from inbox.sandbox import Reply, SandboxPlatform
 from inbox.services import unit_of_work
@@ -169,6 +169,20 @@ def test_approval_sends_it_exactly_once_and_a_second_approval_is_409(
     assert [e.payload["state"] for e in changed] == ["awaiting", "approved"]
     assert all("supervisors" in e.rooms and f"agent:{agent_alice.id}" in e.rooms
                for e in changed)
+
+
+def test_a_reply_waiting_when_its_case_closed_is_not_approved_nor_sent(
+    runtime: Any, api_as: Any, agent_alice: Any, supervisor_sam: Any, x_api: SandboxPlatform,
+) -> None:
+    seeded = x_mention(four_eyes_queue())
+    body = reply(api_as, agent_alice, seeded.case_id)
+    with unit_of_work() as session:
+        session.execute(update(Case).where(Case.id == seeded.case_id).values(status="closed"))
+    late = api_as(supervisor_sam).post(f"/api/v1/approvals/{body['id']}/approve")
+    assert late.status_code == 409 and late.json["error"]["code"] == "case_closed"
+    run_outbound(runtime)
+    assert x_api.calls("POST") == []
+    assert message_now(body["id"]).send_status == "awaiting_approval"
 
 
 def test_edit_and_approve_sends_the_edited_text_and_keeps_the_original(

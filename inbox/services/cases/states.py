@@ -19,7 +19,7 @@ from inbox.realtime.publish import pending_events, publish, publish_access_chang
 from inbox.realtime.rooms import SUPERVISORS, agent_room, case_room, queue_room
 from inbox.services.cases.offer_trigger import request_dispatch
 from inbox.services.classifier.labels import label_resolved
-from inbox.services.errors import Forbidden, IllegalTransition, ValidationFailed
+from inbox.services.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 from inbox.services.sla import clocks as sla
 
 OPEN = frozenset({"new", "queued", "assigned", "pending"})
@@ -147,6 +147,17 @@ def transition(
         session, case, action, actor=actor, from_status=from_status, data=data,
         also_notify=also_notify,
     )
+
+
+class CaseClosed(Conflict):
+    code = "case_closed"
+
+
+def check_open_for_replies(case: Case) -> None:
+    """A closed case takes no reply: not written now, nor approved after it closed."""
+    if case.status == "closed":
+        raise CaseClosed("the case is closed; reopen it or start a new one",
+                         current_status=case.status)
 
 
 def check_holder_or_supervisor(case: Case, user: User, doing: str) -> None:

@@ -229,6 +229,7 @@ def do_approve(session: Session, user: User, case: Case, message: Message, text:
 def approve(session: Session, user: User, message_id: int, text: str | None = None
             ) -> Message:
     case, message = check_decision(session, user, message_id)
+    case_states.check_open_for_replies(case)
     return do_approve(session, user, case, message, check_edit(session, message, text))
 
 

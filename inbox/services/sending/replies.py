@@ -38,16 +38,10 @@ class HeldByOther(Conflict):
     code = "held_by_other"
 
 
-class CaseClosed(Conflict):
-    code = "case_closed"
-
-
 def check_reply(session: Session, user: User, case: Case, text: str, visibility: str | None,
                 *, confirm_public_contact_details: bool = False) -> ReplyPlan:
     """Every reason to refuse a reply, before anything is stored."""
-    if case.status == "closed":
-        raise CaseClosed("the case is closed; reopen it or start a new one",
-                         current_status=case.status)
+    case_states.check_open_for_replies(case)
     if case.assignee_id not in (None, user.id) and not user.is_supervisor:
         raise HeldByOther("another agent holds this case", assignee_id=case.assignee_id)
     text = text.strip()
