@@ -109,3 +109,12 @@ def with_model(enrichment: Enrichment, scorer: ComplaintScorer, probability: flo
     if enrichment.intent == "complaint" or not scorer.is_complaint(probability):
         return enrichment
     return replace(enrichment, intent="complaint")
+
+
+def judged(scorer: ComplaintScorer | None, enrichment: Enrichment, text: str
+           ) -> tuple[Enrichment, float | None]:
+    """The enrichment with the model's say, and its probability (None: no model yet)."""
+    if scorer is None:
+        return enrichment, None
+    probability = scorer.probability(text)
+    return with_model(enrichment, scorer, probability), probability

@@ -29,7 +29,7 @@ from inbox.runtime import current
 from inbox.services.admin.channel_profiles import join_open_case_hours
 from inbox.services.cases import states as case_states
 from inbox.services.classifier.active import active_scorer
-from inbox.services.classifier.scoring import with_model
+from inbox.services.classifier.scoring import judged
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
 from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
 from inbox.services.ingest.arrivals import Arrival, MessageOutcome
@@ -338,8 +338,8 @@ def _score_complaints(session: Session, customers: list[Arrival]) -> None:
         return
     for arrival in customers:
         assert arrival.enrichment is not None
-        arrival.complaint_probability = probability = scorer.probability(arrival.msg.text or "")
-        arrival.enrichment = with_model(arrival.enrichment, scorer, probability)
+        arrival.enrichment, arrival.complaint_probability = judged(
+            scorer, arrival.enrichment, arrival.msg.text or "")
 
 
 def _mark_listening(customers: list[Arrival]) -> None:

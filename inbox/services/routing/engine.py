@@ -58,7 +58,8 @@ class RuleError(ValueError):
     """A stored rule that does not fit the grammar (the API refuses these with 422)."""
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A condition's value as a list: one value or many."""
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
@@ -78,7 +79,7 @@ def _keywords(facts: RoutingFacts, value: Any) -> bool:
     """Whole words; a keyword of several words ("bad service", "wi-fi") matches that run
     of words in order, whatever whitespace or punctuation separates them in the text."""
     words = _words(facts.text)
-    for keyword in _as_list(value):
+    for keyword in as_list(value):
         wanted = _words(str(keyword))
         if wanted and any(
             words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
@@ -95,29 +96,29 @@ def _regex(facts: RoutingFacts, value: Any) -> bool:
 
 
 LEAVES: dict[str, Callable[[RoutingFacts, Any], bool]] = {
-    "channel_kind": lambda f, v: f.channel_kind in _as_list(v),
-    "channel_id": lambda f, v: f.channel_id in _as_list(v),
-    "visibility": lambda f, v: f.visibility in _as_list(v),
-    "message_kind": lambda f, v: f.message_kind in _as_list(v),
+    "channel_kind": lambda f, v: f.channel_kind in as_list(v),
+    "channel_id": lambda f, v: f.channel_id in as_list(v),
+    "visibility": lambda f, v: f.visibility in as_list(v),
+    "message_kind": lambda f, v: f.message_kind in as_list(v),
     "keywords": _keywords,
     "regex": _regex,
     "hashtags": lambda f, v: bool(
-        {str(t).lower().lstrip("#") for t in _as_list(v)} & set(f.hashtags)
+        {str(t).lower().lstrip("#") for t in as_list(v)} & set(f.hashtags)
     ),
     "sentiment": lambda f, v: _in_range(f.sentiment, v),
     "influence": lambda f, v: _in_range(f.influence, v),
     "followers": lambda f, v: _in_range(f.followers, v),
     "verified": lambda f, v: f.verified is bool(v),
-    "language": lambda f, v: f.language in _as_list(v),
-    "intent": lambda f, v: f.intent in _as_list(v),
-    "contact_tags": lambda f, v: bool({str(t).lower() for t in _as_list(v)}
+    "language": lambda f, v: f.language in as_list(v),
+    "intent": lambda f, v: f.intent in as_list(v),
+    "contact_tags": lambda f, v: bool({str(t).lower() for t in as_list(v)}
                                       & {t.lower() for t in f.contact_tags}),
     "business_hours": lambda f, v: f.in_business_hours is bool(v),
     # Codes are compared in capitals and regions as named, whatever case a rule uses.
     "country": lambda f, v: f.country is not None
-    and f.country in {str(c).upper() for c in _as_list(v)},
+    and f.country in {str(c).upper() for c in as_list(v)},
     "region": lambda f, v: f.region is not None
-    and f.region.casefold() in {str(r).casefold() for r in _as_list(v)},
+    and f.region.casefold() in {str(r).casefold() for r in as_list(v)},
     # Without a model there is no probability, and no range matches it.
     "complaint_probability": lambda f, v: f.complaint_probability is not None
     and _in_range(f.complaint_probability, v),
@@ -134,9 +135,9 @@ def matches(condition: Any, facts: RoutingFacts) -> bool:
         return all(matches({key: value}, facts) for key, value in condition.items())
     (key, value), = condition.items()
     if key == "all":
-        return all(matches(c, facts) for c in _as_list(value))
+        return all(matches(c, facts) for c in as_list(value))
     if key == "any":
-        return any(matches(c, facts) for c in _as_list(value))
+        return any(matches(c, facts) for c in as_list(value))
     if key == "not":
         return not matches(value, facts)
     leaf = LEAVES.get(key)
@@ -146,7 +147,7 @@ def matches(condition: Any, facts: RoutingFacts) -> bool:
 
 
 def _add_unique(items: list[Any], new: Any) -> None:
-    for item in _as_list(new):
+    for item in as_list(new):
         if item not in items:  # also a repeat within the same action
             items.append(item)
 

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from inbox.models import Queue, RoutingRule, RoutingRuleRevision, User
 from inbox.services.admin.audit import differences, record_change
 from inbox.services.classifier.active import active_scorer
-from inbox.services.classifier.scoring import with_model
+from inbox.services.classifier.scoring import judged
 from inbox.services.contacts.geography import guess
 from inbox.services.contacts.places import REGIONS, known_country
 from inbox.services.errors import Conflict, ValidationFailed, found
 from inbox.services.ingest.enrichment import enrich
 from inbox.services.routing.decide import load_routing_table, resolve_queue
-from inbox.services.routing.engine import LEAVES, RoutingFacts, RuleView, evaluate
+from inbox.services.routing.engine import LEAVES, RoutingFacts, RuleView, as_list, evaluate
 
 RANGE_LEAVES = {"sentiment", "influence", "followers", "complaint_probability"}
 BOOL_LEAVES = {"verified", "business_hours"}
@@ -52,19 +52,15 @@ def _check_leaf(key: str, value: Any, path: str, problems: dict[str, str]) -> No
     elif value in (None, "", []):
         problems[path] = "a value or a list of values"
     elif key == "country":
-        unknown = [str(v) for v in _as_values(value) if not known_country(str(v))]
+        unknown = [str(v) for v in as_list(value) if not known_country(str(v))]
         if unknown:
             problems[path] = f"not an ISO 3166-1 alpha-2 country code: {', '.join(unknown)}"
     elif key == "region":
         names = {name.casefold() for name in REGIONS}
-        unknown = [str(v) for v in _as_values(value) if str(v).casefold() not in names]
+        unknown = [str(v) for v in as_list(value) if str(v).casefold() not in names]
         if unknown:
             problems[path] = (f"unknown region {', '.join(unknown)}; one of "
                               f"{', '.join(REGIONS)}")
-
-
-def _as_values(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def check_conditions(tree: Any, path: str = "conditions", depth: int = 0) -> dict[str, str]:
@@ -215,10 +211,8 @@ def dry_run(session: Session, sample: dict[str, Any],
                     enrichment.language) if known is None else None
     place = known if known is not None else (
         {"country": guessed.country, "region": guessed.region} if guessed else {})
-    scorer = active_scorer(session)  # the model in force, as ingest would use it
-    probability = scorer.probability(sample.get("text", "")) if scorer else None
-    if scorer is not None and probability is not None:
-        enrichment = with_model(enrichment, scorer, probability)
+    # the model in force, as ingest would use it
+    enrichment, probability = judged(active_scorer(session), enrichment, sample.get("text", ""))
     facts = RoutingFacts(
         channel_kind=sample.get("channel_kind", "generic"),
         channel_id=int(sample.get("channel_id") or 0),

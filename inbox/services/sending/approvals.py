@@ -89,10 +89,10 @@ def _announce(session: Session, case: Case, message: Message) -> None:
 
 
 def do_request(session: Session, case: Case, message: Message, author: User) -> None:
-    """The stored reply waits: no send job is enqueued; the clock of the approval starts."""
+    """The reply, stored held (store_outbound(hold=True): awaiting_approval, no send job),
+    starts the approval's clock."""
     now = utcnow()
     due = now + timedelta(minutes=approval_minutes(session, case))
-    message.send_status, message.send_state_at = AWAITING, now
     message.facts = _set_approval(message, {
         "state": "awaiting", "requested_by": author.name, "requested_at": now.isoformat(),
         "due_at": due.isoformat()})
