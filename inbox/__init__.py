@@ -22,6 +22,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from inbox.api.base import API_PREFIX, DatabaseId, InboxApi
     from inbox.realtime import socket
     from inbox.web import signin_limits
+    from inbox.web.json_provider import OrjsonProvider
 
     rt = runtime.start(overrides)
     app = Flask(
@@ -33,6 +34,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     # Ids in URLs fit the database's integer columns: a larger one is simply not found
     # (PostgreSQL would refuse to compare it), never a 500.
     app.url_map.converters["int"] = DatabaseId
+    app.json = OrjsonProvider(app)
     app.config.update(
         SECRET_KEY=rt.settings.secret_key,
         MAX_CONTENT_LENGTH=rt.settings.max_webhook_bytes,
