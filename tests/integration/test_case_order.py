@@ -8,7 +8,9 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from inbox.models import Contact, ContactIdentity, utcnow
+from sqlalchemy import select
+
+from inbox.models import Case, Contact, ContactIdentity, utcnow
 from inbox.services import unit_of_work
 from tests.factories import make_case, make_queue
 
@@ -49,6 +51,12 @@ def test_the_oldest_p1_among_150_open_cases_comes_first_and_pages_keep_queue_ord
     assert len(pages) == 4 and all(page["total"] == 150 for page in pages)
     assert [c["id"] for c in items] == [c["id"] for c in sorted(items, key=urgency_key)]
     assert len({c["id"] for c in items}) == 150  # no case twice, none missed
+    with unit_of_work() as session:  # the last page's cases resolved meanwhile
+        for case in session.scalars(select(Case).where(Case.id.in_(
+                [c["id"] for c in pages[3]["items"]]))):
+            case.status = "resolved"
+    past = client.get(f"/api/v1/cases?status=open&limit=40&cursor={pages[2]['next_cursor']}").json
+    assert (past["items"], past["total"], past["next_cursor"]) == ([], 120, None)
 
 
 def test_next_from_all_my_queues_takes_the_p1_not_the_busiest_queue(
