@@ -11,9 +11,11 @@ marshmallow's (a test compares them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+import orjson
 from marshmallow import Schema, fields, missing
 from marshmallow.fields import Field
 
@@ -37,9 +39,19 @@ def _formatter(field: Field) -> Callable[..., Any]:
         return lambda value, attr, obj: value if type(value) is int else serialize(value, attr, obj)
     if isinstance(field, fields.DateTime) and kind._serialize is fields.DateTime._serialize:
         as_text = field.SERIALIZATION_FUNCS.get(field.format or field.DEFAULT_FORMAT)
+        if as_text is datetime.isoformat:
+            as_text = _isoformat
         if as_text is not None:
             return lambda value, attr, obj: None if value is None else as_text(value)
     return lambda value, attr, obj: None if value is None else serialize(value, attr, obj)
+
+
+def _isoformat(value: datetime) -> str:
+    """datetime.isoformat, in a third of the time for the UTC datetimes the database
+    gives (orjson writes the same text; a test compares them)."""
+    if type(value) is datetime and value.tzinfo is UTC:
+        return orjson.dumps(value)[1:-1].decode()
+    return value.isoformat()
 
 
 class FastDumpSchema(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
@@ -75,3 +75,16 @@ def test_keys_sources_defaults_and_computed_fields_follow_marshmallow() -> None:
     item = {"name": "Ada", "hidden": "secret"}
     assert _Keys().dump(item) == plain_twin(_Keys).dump(item) == {"label": "Ada", "count": 0}
     assert _Custom().dump(item) == {"label": "Ada", "count": 0, "upper": "ADA"}
+
+
+@pytest.mark.parametrize("when", [
+    NOW, NOW.replace(microsecond=0), NOW.replace(microsecond=1),
+    datetime(1999, 1, 2, 3, 4, 5, tzinfo=UTC),
+    NOW.astimezone(timezone(timedelta(hours=5, minutes=30))),
+    NOW.astimezone(timezone(timedelta(hours=-3, seconds=7))),
+], ids=["micro", "whole second", "one micro", "last century", "+05:30", "odd offset"])
+def test_datetimes_read_as_marshmallow_writes_them(when: datetime) -> None:
+    row = {**CASES[0], "created_at": when, "sla_due_at": when}
+    ours = CaseOut().dump(row)
+    assert ours == plain_twin(CaseOut).dump(row)
+    assert ours["created_at"] == when.isoformat()
