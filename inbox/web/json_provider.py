@@ -20,7 +20,7 @@ _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROU
 
 class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if not kwargs.get("indent") and set(kwargs) <= {"separators"}:
+        if set(kwargs) <= {"separators"}:  # compact: any other argument is Flask's
             try:
                 return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
             except (TypeError, orjson.JSONEncodeError):

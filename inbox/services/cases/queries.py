@@ -144,6 +144,7 @@ def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[st
     # Core execution: rows as tuples, without the ORM's loading machinery.
     rows = session.connection().execute(page.order_by(*ordering).limit(limit + 1)).all()
     more = len(rows) > limit
+    # Each row is LISTED_COLUMNS then the total, which zip leaves out of the item.
     items = [dict(zip(_LISTED_KEYS, row, strict=False)) for row in rows[:limit]]
     total = rows[0][-1] if rows else _total_past_the_page(session, matching, filters)
     return {"items": items, "total": int(total or 0), "order": order,
