@@ -23,24 +23,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from inbox.jobs import after_commit
-from inbox.models import ApiToken, Queue, SignIn, Skill, Team, User, utcnow
-from inbox.services.shared_versions import new_shared_version, shared_version
+from inbox.models import ApiToken, Skill, Team, User, utcnow
+from inbox.services.shared_versions import WatchedTables
 
 log = logging.getLogger(__name__)
 
 VERSION_KEY = "inbox:access-version"
 SNAPSHOT_SECONDS = 30.0
 MAX_SNAPSHOTS = 20_000  # beyond this the process starts again from empty
-# Rows whose change can change who a caller is or what they may see.
-_ACCESS_TYPES = (User, Team, ApiToken, SignIn, Queue, Skill)
+# Rows whose change can change who a caller is or what they may see (a change of
+# membership or skills makes its user dirty, so the link tables are seen too).
 _ACCESS_TABLES = frozenset({"users", "teams", "api_tokens", "sign_ins", "queues", "skills",
                             "user_teams", "queue_teams", "user_skills"})
-_CHANGED = "inbox.access_changed"
 
 
 @dataclass(frozen=True)
@@ -61,50 +58,17 @@ _queue_ids: weakref.WeakKeyDictionary[User, tuple[int, ...]] = weakref.WeakKeyDi
 
 # --- the version --------------------------------------------------------------------
 
+_ACCESS = WatchedTables(VERSION_KEY, _ACCESS_TABLES, forget=_snapshots.clear)
+
 
 def access_version() -> bytes | None:
     """The current access version; None when Redis cannot say (then nothing is trusted)."""
-    return shared_version(VERSION_KEY)
+    return _ACCESS.version()
 
 
 def new_access_version() -> None:
     """Retire every snapshot in every process (after a commit that changed access)."""
-    _snapshots.clear()
-    new_shared_version(VERSION_KEY)
-
-
-@sa_event.listens_for(Session, "after_flush")
-def _note_access_rows(session: Session, _context: Any) -> None:
-    if session.info.get(_CHANGED):
-        return
-    if any(isinstance(obj, _ACCESS_TYPES)
-           for obj in (*session.new, *session.dirty, *session.deleted)):
-        _mark_changed(session)
-
-
-@sa_event.listens_for(Session, "do_orm_execute")
-def _note_access_statements(state: ORMExecuteState) -> None:
-    if session_changed(state.session) or not (state.is_insert or state.is_update
-                                              or state.is_delete):
-        return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in _ACCESS_TABLES:
-        _mark_changed(state.session)
-
-
-def session_changed(session: Session) -> bool:
-    return bool(session.info.get(_CHANGED))
-
-
-def _mark_changed(session: Session) -> None:
-    session.info[_CHANGED] = True
-    after_commit(session, new_access_version)
-
-
-@sa_event.listens_for(Session, "after_commit")
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_mark(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+    _ACCESS.new_version()
 
 
 # --- snapshots ----------------------------------------------------------------------

@@ -1,13 +1,19 @@
 """Versions kept in Redis that tell every process when what it cached is stale: a
 process keeps a snapshot with the version it read, and trusts it only while Redis still
-holds that version (access snapshots, event subscriptions)."""
+holds that version (access snapshots, event subscriptions, ingestion's rules)."""
 
 from __future__ import annotations
 
+import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from redis.exceptions import RedisError
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+T = TypeVar("T")
 
 
 def _redis() -> Any:
@@ -34,3 +40,87 @@ def shared_version(key: str) -> bytes | None:
 def new_shared_version(key: str) -> None:
     """Retire every process's snapshot kept under `key` (raises if Redis cannot be told)."""
     _redis().set(key, uuid.uuid4().hex)
+
+
+class WatchedTables:
+    """A shared version that moves on after every commit writing one of `tables` through
+    the ORM: a flushed object of theirs, or an INSERT, UPDATE or DELETE executed on them.
+    `forget` (this process's snapshots) runs first, so this process never waits on Redis
+    to see its own change."""
+
+    def __init__(self, key: str, tables: frozenset[str], forget: Callable[[], None]) -> None:
+        self.key = key
+        self.tables = tables
+        self._forget = forget
+        self._mark = f"inbox.changed:{key}"
+        sa_event.listen(Session, "after_flush", self._note_rows)
+        sa_event.listen(Session, "do_orm_execute", self._note_statement)
+        sa_event.listen(Session, "after_commit", self._unmark)
+        sa_event.listen(Session, "after_rollback", self._unmark)
+
+    def version(self) -> bytes | None:
+        return shared_version(self.key)
+
+    def new_version(self) -> None:
+        """Retire every process's snapshot (raises if Redis cannot be told)."""
+        self._forget()
+        new_shared_version(self.key)
+
+    def changed(self, session: Session) -> bool:
+        """Whether `session` has written the watched tables in this transaction."""
+        return bool(session.info.get(self._mark))
+
+    def mark_changed(self, session: Session) -> None:
+        """A new version once `session` commits (once however much it writes)."""
+        from inbox.jobs import after_commit
+
+        if not self.changed(session):
+            session.info[self._mark] = True
+            after_commit(session, self.new_version)
+
+    def _note_rows(self, session: Session, _context: Any) -> None:
+        if self.changed(session):
+            return
+        if any(getattr(obj, "__tablename__", None) in self.tables
+               for obj in (*session.new, *session.dirty, *session.deleted)):
+            self.mark_changed(session)
+
+    def _note_statement(self, state: ORMExecuteState) -> None:
+        if self.changed(state.session) or not (state.is_insert or state.is_update
+                                                or state.is_delete):
+            return
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in self.tables:
+            self.mark_changed(state.session)
+
+    def _unmark(self, session: Session) -> None:
+        session.info.pop(self._mark, None)
+
+
+class SharedSnapshot(Generic[T]):
+    """A value read from `tables`, kept per process while their shared version holds and
+    for at most `seconds` (for changes made outside the services). Without Redis nothing
+    is kept: every call reads."""
+
+    def __init__(self, key: str, tables: frozenset[str], read: Callable[[Session], T],
+                 seconds: float = 30.0) -> None:
+        self._read = read
+        self.seconds = seconds
+        self._kept: tuple[bytes, float, T] | None = None  # replaced whole, never changed
+        self.watch = WatchedTables(key, tables, forget=self.forget)
+
+    def forget(self) -> None:
+        """Drop this process's copy (the next call reads again)."""
+        self._kept = None
+
+    def get(self, session: Session) -> T:
+        """The kept value while its version holds, else read in `session`."""
+        version = self.watch.version()  # first: a change committed meanwhile moves it on
+        kept = self._kept
+        if (version is not None and kept is not None and kept[0] == version
+                and time.monotonic() - kept[1] < self.seconds):
+            return kept[2]
+        value = self._read(session)
+        if version is not None:
+            self._kept = (version, time.monotonic(), value)
+        return value

@@ -10,47 +10,22 @@ version after it commits. Without Redis they are read from the database every ti
 
 from __future__ import annotations
 
-import logging
-import time
 import uuid
 from typing import Any
 
-from redis.exceptions import RedisError
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.jobs import after_commit, enqueue_after_commit
+from inbox.jobs import enqueue_after_commit
 from inbox.models import EventDelivery, EventSubscription, utcnow
 from inbox.realtime.events import WEBHOOK_EVENTS
 from inbox.realtime.publish import pending_events
-from inbox.services.shared_versions import new_shared_version, shared_version
-
-log = logging.getLogger(__name__)
+from inbox.services.shared_versions import SharedSnapshot
 
 VERSION_KEY = "inbox:event-subscriptions-version"
 CACHE_SECONDS = 30.0
 _WATCHED = frozenset(WEBHOOK_EVENTS)
-_CHANGED = "inbox.event_subscriptions_changed"
-
-# (version, read at, event name -> subscription ids)
-_cache: tuple[bytes, float, dict[str, tuple[int, ...]]] | None = None
-
-
-def new_subscriptions_version() -> None:
-    global _cache
-    _cache = None
-    try:
-        new_shared_version(VERSION_KEY)
-    except (RedisError, OSError):  # snapshots expire after CACHE_SECONDS anyway
-        log.warning("could not announce a change of event subscriptions")
-
-
-def subscriptions_changed(session: Session) -> None:
-    """Say that `session` writes subscriptions: every process re-reads them after commit."""
-    if not session.info.get(_CHANGED):
-        session.info[_CHANGED] = True
-        after_commit(session, new_subscriptions_version)
 
 
 def _read(session: Session) -> dict[str, tuple[int, ...]]:
@@ -62,17 +37,14 @@ def _read(session: Session) -> dict[str, tuple[int, ...]]:
     return {name: tuple(ids) for name, ids in by_event.items()}
 
 
+_SUBSCRIBERS = SharedSnapshot(VERSION_KEY, frozenset({"event_subscriptions"}), _read,
+                              CACHE_SECONDS)
+forget_subscribers = _SUBSCRIBERS.forget
+
+
 def subscribers(session: Session) -> dict[str, tuple[int, ...]]:
     """Enabled subscription ids by event name, cached behind the version."""
-    global _cache
-    version = shared_version(VERSION_KEY)
-    if (version is not None and _cache is not None and _cache[0] == version
-            and time.monotonic() - _cache[1] < CACHE_SECONDS):
-        return _cache[2]
-    read = _read(session)
-    if version is not None:
-        _cache = (version, time.monotonic(), read)
-    return read
+    return _SUBSCRIBERS.get(session)
 
 
 def add_delivery(session: Session, subscription_id: int, event: str,
@@ -100,8 +72,3 @@ def _write_outbox(session: Session) -> None:
         for subscription_id in wanted.get(event.name, ()):
             add_delivery(session, subscription_id, event.name, event.payload)
 
-
-def forget_subscribers() -> None:
-    """Drop this process's cache (tests that empty the database)."""
-    global _cache
-    _cache = None

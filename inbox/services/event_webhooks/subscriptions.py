@@ -15,7 +15,7 @@ from inbox.realtime.events import WEBHOOK_EVENTS
 from inbox.runtime import current
 from inbox.services.admin.audit import differences, masked, record_change
 from inbox.services.errors import ValidationFailed, found
-from inbox.services.event_webhooks.outbox import add_delivery, subscriptions_changed
+from inbox.services.event_webhooks.outbox import add_delivery
 from inbox.services.event_webhooks.sending import request_delivery
 
 PING = "ping"  # the test event, sent only when asked for
@@ -69,7 +69,6 @@ def do_add_subscription(session: Session, url: str, events: list[str], *,
     record_change(session, actor, "event_subscription.create", _KIND, subscription.id,
                   {**differences({}, _audited(subscription)),
                    "secret": [None, masked({"secret": secret})["secret"]]})
-    subscriptions_changed(session)
     return subscription, secret
 
 
@@ -93,7 +92,6 @@ def do_edit_subscription(session: Session, subscription_id: int, changes: dict[s
     changed = differences(before, _audited(subscription))
     if changed:
         record_change(session, actor, "event_subscription.edit", _KIND, subscription.id, changed)
-        subscriptions_changed(session)
     return subscription
 
 
@@ -104,7 +102,6 @@ def do_remove_subscription(session: Session, subscription_id: int,
     record_change(session, actor, "event_subscription.delete", _KIND, subscription.id,
                   differences(_audited(subscription), {}))
     session.delete(subscription)
-    subscriptions_changed(session)
 
 
 def do_rotate_secret(session: Session, subscription_id: int, actor: User | None = None) -> str:

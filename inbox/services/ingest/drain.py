@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from inbox.channels.base import NormalizedMessage, ParseFailed
 from inbox.channels.registry import adapter_for
-from inbox.models import Channel, Delivery, WatchTerm, utcnow
+from inbox.models import Channel, Delivery, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
 from inbox.services.admin.channels import channel_for
@@ -30,7 +30,7 @@ from inbox.services.dbutil import for_update, update_many
 from inbox.services.ingest.arrivals import Arrival
 from inbox.services.ingest.take_in import take_in_messages
 from inbox.services.ingest.trigger import DRAIN_WAITING, request_drain
-from inbox.services.routing.decide import RoutingTable, load_routing_table
+from inbox.services.ingest.workspace_rules import IngestRules, ingest_rules
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,7 @@ class BatchContext:
     """What every message of a batch needs, read once."""
 
     session: Session
-    routing: RoutingTable
-    watch_terms: list[str]
+    rules: IngestRules
     channels: dict[tuple[str, str], Channel | None] = field(default_factory=dict)
 
     def channel(self, kind: str, external_id: str | None) -> Channel | None:
@@ -169,7 +168,7 @@ def _take_in(ctx: BatchContext, parsed: list[ParsedDelivery]) -> set[int | None]
     arrivals = [arrival for p in parsed for arrival in p.arrivals]
     with ctx.session.begin_nested(), event_scope(ctx.session):
         if arrivals:
-            return take_in_messages(ctx.session, ctx.routing, ctx.watch_terms, arrivals)
+            return take_in_messages(ctx.session, ctx.rules, arrivals)
     return set()
 
 
@@ -243,11 +242,7 @@ def _process_batch(limit: int, ids: list[int] | None) -> tuple[int, int]:
         deliveries = _claim_pending(session, limit, ids)
         if not deliveries:
             return 0, 0
-        ctx = BatchContext(
-            session=session,
-            routing=load_routing_table(session),
-            watch_terms=list(session.scalars(select(WatchTerm.term).order_by(WatchTerm.id))),
-        )
+        ctx = BatchContext(session=session, rules=ingest_rules(session))
         again = _ingest(ctx, deliveries)
         _write_outcomes(session, deliveries)
     return len(deliveries), len(again)

@@ -28,8 +28,7 @@ from inbox.realtime.rooms import SUPERVISORS
 from inbox.runtime import current
 from inbox.services.admin.channel_profiles import join_open_case_hours
 from inbox.services.cases import states as case_states
-from inbox.services.classifier.active import active_scorer
-from inbox.services.classifier.scoring import judged
+from inbox.services.classifier.scoring import ComplaintScorer, judged
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
 from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
 from inbox.services.ingest.arrivals import Arrival, MessageOutcome
@@ -43,6 +42,7 @@ from inbox.services.ingest.threads import (
     lock_threads,
     thread_cases,
 )
+from inbox.services.ingest.workspace_rules import IngestRules
 from inbox.services.routing.decide import RoutingTable, decide, in_business_hours, resolve_queue
 from inbox.services.routing.engine import RoutingFacts
 from inbox.services.sending.acknowledgements import do_acknowledge
@@ -330,10 +330,9 @@ def _enrich(customers: list[Arrival], watch_terms: list[str]) -> None:
         )
 
 
-def _score_complaints(session: Session, customers: list[Arrival]) -> None:
+def _score_complaints(scorer: ComplaintScorer | None, customers: list[Arrival]) -> None:
     """The complaint model, when one is trained, beside the rules: a complaint when either
     says so (inbox.services.classifier); its probability is kept on the message."""
-    scorer = active_scorer(session)
     if scorer is None:
         return
     for arrival in customers:
@@ -421,22 +420,22 @@ def _after_commit(session: Session, watched: list[Arrival], working: list[Arriva
             do_acknowledge(session, arrival.case, decision.acknowledgement)
 
 
-def take_in_messages(session: Session, routing: RoutingTable, watch_terms: list[str],
-                     arrivals: list[Arrival]) -> set[int | None]:
+def take_in_messages(session: Session, rules: IngestRules, arrivals: list[Arrival]
+                     ) -> set[int | None]:
     """Ingest a batch of messages; sets each arrival's outcome. Returns the deliveries
     left for later because another worker holds one of their threads just now."""
     known = known_messages(session, arrivals)
     arrivals = _drop_known(known, arrivals)
     customers = [a for a in arrivals if not a.msg.is_echo]
-    _enrich(customers, watch_terms)
-    _score_complaints(session, customers)
+    _enrich(customers, rules.watch_terms)
+    _score_complaints(rules.scorer, customers)
     _mark_listening(customers)
     _resolve_authors(session, customers)
     arrivals, threads, deferred = _thread(session, known, arrivals)
     new = _store(session, arrivals)
     watched = [a for a in new if a.outcome in (MessageOutcome.MONITORED, MessageOutcome.LOGGED)]
     working = [a for a in new if a.works_a_case]
-    _feed_cases(session, routing, working, threads)
+    _feed_cases(session, rules.routing, working, threads)
     _join_echoes(session, [a for a in new if a.msg.is_echo], working)
     _link_messages(session, new, threads)
     suggest_community_answers(session, working)

@@ -26,7 +26,8 @@ FALLBACK_QUEUE_BY_KIND = {
 
 @dataclass
 class RoutingTable:
-    """Rules and queues, loaded once per batch of messages."""
+    """Rules and queues as stored when read (a worker keeps one for many batches:
+    docs/ingestion.md)."""
 
     rules: list[RuleView]
     queue_ids_by_name: dict[str, int]
@@ -56,9 +57,20 @@ def load_routing_table(session: Session) -> RoutingTable:
         queue_policies={qid: policy for qid, _, policy in queues},
         first_queue_id=queues[0][0] if queues else None,
         queue_ids={qid for qid, _, _ in queues},
-        calendar=session.scalar(select(BusinessCalendar).order_by(BusinessCalendar.id).limit(1)),
+        calendar=_unbound(session.scalar(select(BusinessCalendar).order_by(BusinessCalendar.id)
+                                         .limit(1))),
         crises=load_active_crises(session),
     )
+
+
+def _unbound(calendar: BusinessCalendar | None) -> BusinessCalendar | None:
+    """A copy belonging to no session: a table outlives the session that read it (a
+    worker keeps it for many batches), and a rollback there must not expire it."""
+    if calendar is None:
+        return None
+    return BusinessCalendar(id=calendar.id, name=calendar.name, timezone=calendar.timezone,
+                            weekly_hours=dict(calendar.weekly_hours or {}),
+                            holidays=list(calendar.holidays or []))
 
 
 def in_business_hours(table: RoutingTable, at: datetime) -> bool:
