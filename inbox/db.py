@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from inbox.config import ConfigError
 from inbox.green import greenlets_share_the_thread
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -34,14 +37,38 @@ def make_engine(database_url: str) -> Engine:
         # they wait for one (cooperatively) rather than open and close overflow
         # connections per request, which cost more CPU than the queries.
         return create_engine(database_url, pool_size=40, max_overflow=10, pool_recycle=1800,
-                             connect_args=_PG_SESSION)
+                             connect_args=pg_session_options())
     return create_engine(database_url, pool_size=20, max_overflow=50, pool_recycle=1800,
-                         connect_args=_PG_SESSION)
+                         connect_args=pg_session_options())
 
 
-# Timestamps come back in UTC with Python's own UTC tzinfo, which the models' UTC type
-# passes through as is (a named zone such as Etc/UTC costs a conversion per value).
-_PG_SESSION = {"options": "-c timezone=UTC"}
+# Every PostgreSQL session's settings. Timestamps come back in UTC with Python's own UTC
+# tzinfo, which the models' UTC type passes through as is (a named zone such as Etc/UTC
+# costs a conversion per value). The two timeouts bound what one stuck process can hold
+# up: a statement waiting on a row lock gives up (ingestion takes its deliveries again
+# later; the API answers 503 database_busy), and a session that sits inside a
+# transaction doing nothing — a process hung between two statements — is ended by the
+# server, so the deliveries its batch claimed `SKIP LOCKED` are seen by the other
+# workers again instead of hidden until someone kills it.
+PG_TIMEOUTS = {
+    "lock_timeout": ("INBOX_PG_LOCK_TIMEOUT", "15s"),
+    "idle_in_transaction_session_timeout": ("INBOX_PG_IDLE_IN_TRANSACTION_TIMEOUT", "60s"),
+}
+LOCK_NOT_AVAILABLE = "55P03"  # the SQLSTATE of a statement that waited past lock_timeout
+_DURATION = re.compile(r"^\d+(ms|s|min)?$")
+
+
+def pg_session_options() -> dict[str, str]:
+    """The `options` PostgreSQL sessions are opened with (timeouts from the environment:
+    a number of ms, or with ms, s or min; 0 turns one off)."""
+    options = ["-c timezone=UTC"]
+    for setting, (variable, default) in PG_TIMEOUTS.items():
+        value = os.environ.get(variable, "").strip() or default
+        if not _DURATION.match(value):
+            raise ConfigError(f"{variable}={value!r}: give a duration such as 500ms, 15s, 2min "
+                             "or 0 (off)")
+        options.append(f"-c {setting}={value}")
+    return {"options": " ".join(options)}
 
 
 def _sqlite_engine(database_url: str) -> Engine:

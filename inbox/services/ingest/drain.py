@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from inbox.channels.base import NormalizedMessage, ParseFailed
 from inbox.channels.registry import adapter_for
+from inbox.db import LOCK_NOT_AVAILABLE
 from inbox.models import Channel, Delivery, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
@@ -150,14 +151,18 @@ def _parse(ctx: BatchContext, delivery: ClaimedDelivery) -> ParsedDelivery:
 # Lock trouble between concurrent workers (deadlock, serialization, lock not available,
 # a case changed under us): nothing is wrong with the delivery, so it stays pending
 # and is taken again.
-TRANSIENT_SQLSTATES = {"40P01", "40001", "55P03"}
+TRANSIENT_SQLSTATES = {"40P01", "40001", LOCK_NOT_AVAILABLE}
 MAX_TRANSIENT_ATTEMPTS = 10
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
 
 
 def _is_transient(exc: Exception) -> bool:
     if isinstance(exc, StaleDataError):
         return True
-    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    code = _sqlstate(exc)
     return isinstance(exc, DBAPIError) and (
         code in TRANSIENT_SQLSTATES or "database is locked" in str(exc))
 
@@ -208,6 +213,10 @@ def _ingest(ctx: BatchContext, deliveries: list[ClaimedDelivery]) -> list[int]:
     except Exception as exc:
         if len(parsed) == 1:
             return [] if _failed(parsed[0].delivery, exc) else [parsed[0].delivery.id]
+        if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
+            # Something held a row past the lock timeout: one by one, each delivery would
+            # wait as long again. The whole batch is taken again later.
+            return [one.delivery.id for one in parsed if not _failed(one.delivery, exc)]
         # Something in the batch is wrong (or met another worker): one by one, so a
         # bad delivery is kept as failed without holding up its neighbours.
         log.info("batch of %s deliveries failed (%s); taking them one by one",
