@@ -25,6 +25,10 @@ class LocalConnections:
     def __len__(self) -> int:
         return len(self._by_sid)
 
+    def supervisors(self) -> int:
+        """Sockets of supervisors (and admins): those who hear the wallboard."""
+        return sum(1 for c in list(self._by_sid.values()) if c.user.is_supervisor)
+
     def add(self, sid: str, user: User, token_id: int | None) -> Connection:
         connection = self._by_sid[sid] = Connection(user, token_id)
         return connection

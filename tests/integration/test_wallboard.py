@@ -4,6 +4,7 @@ computed once per change whatever the number of supervisors watching."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -171,6 +172,36 @@ def test_one_computation_reaches_every_watching_supervisor(
         assert boards[0]["sequence"] - before <= 2 < len(watchers)
     finally:
         for watcher in watchers:
+            watcher.client.disconnect()
+
+
+def test_nothing_is_computed_while_no_supervisor_listens(
+        live_server: Any, runtime: Any, agent_alice: Any) -> None:
+    queue = make_queue("Social")
+    heard: list[Any] = []
+    agent = socketio.Client(reconnection=False)
+    agent.on("case.updated", heard.append)
+    agent.connect(live_server.url, auth={"token": token_for(agent_alice)},
+                  transports=["websocket"], wait_timeout=WAIT)
+    watcher = None
+    try:
+        for _ in range(3):
+            arriving = make_case(queue, status="new")
+            with unit_of_work() as session:
+                found = session.get(Case, arriving.id)
+                assert found is not None
+                states.do_enqueue(session, found)
+        wait_until(lambda: len(heard) >= 3, "the agent's desk to hear the arrivals")
+        time.sleep(1.0)  # five ticks of the web process's ticker
+        assert runtime.redis.get("inbox:wallboard:sequence") is None, \
+            "a wallboard was computed that no one could hear"
+        sam = make_user("sam@example.com", "supervisor", "Sam Supervisor")
+        watcher = Watcher(live_server.url, token_for(sam))
+        board = wait_until(lambda: watcher.board_where(queue.id, 3), "a board once Sam listens")
+        assert board["sequence"] == 1
+    finally:
+        agent.disconnect()
+        if watcher is not None:
             watcher.client.disconnect()
 
 

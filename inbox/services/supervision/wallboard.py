@@ -82,8 +82,10 @@ def _last_activity(session: Session, agent_ids: list[int]) -> dict[int, datetime
 
 
 def _agents(session: Session, now: datetime) -> list[dict[str, Any]]:
-    agents = list(session.scalars(
-        select(User).where(User.is_active.is_(True), User.role == "agent").order_by(User.name)))
+    # Columns, not User objects: loading a user also loads their teams and skills.
+    agents = session.execute(
+        select(User.id, User.name, User.presence, User.presence_changed_at, User.capacity)
+        .where(User.is_active.is_(True), User.role == "agent").order_by(User.name)).all()
     ids = [agent.id for agent in agents]
     loads = agent_loads(session, ids) if ids else {}
     last = _last_activity(session, ids) if ids else {}
