@@ -26,7 +26,7 @@ SECRET = "stuck-secret"
 _ids = count(1)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def postgresql_only(runtime: Any) -> None:
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer and no server-side timeouts")
@@ -46,7 +46,7 @@ def pending() -> int:
 
 
 @pytest.fixture
-def channel_id(runtime: Any) -> int:
+def channel_id(runtime: Any, postgresql_only: None) -> int:
     make_queue("Social care")
     return make_channel("generic", "Reviews", secret=SECRET).id
 
@@ -122,7 +122,7 @@ def test_a_batch_meeting_a_case_locked_past_the_lock_timeout_is_taken_again_late
 
 
 def test_the_api_answers_503_database_busy_when_a_row_stays_locked(
-        runtime: Any, agent_alice: Any, held_case_row: Any) -> None:
+        runtime: Any, postgresql_only: None, agent_alice: Any, held_case_row: Any) -> None:
     case_id = make_case(make_queue("Social care")).id
     token = token_for(agent_alice)
     server = LiveServer(process_env(runtime, INBOX_PG_LOCK_TIMEOUT="500ms")).start()
