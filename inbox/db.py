@@ -55,6 +55,13 @@ PG_TIMEOUTS = {
     "idle_in_transaction_session_timeout": ("INBOX_PG_IDLE_IN_TRANSACTION_TIMEOUT", "60s"),
 }
 LOCK_NOT_AVAILABLE = "55P03"  # the SQLSTATE of a statement that waited past lock_timeout
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE PostgreSQL gave for a failed statement (None: not PostgreSQL's)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
+
+
 _DURATION = re.compile(r"^\d+(ms|s|min)?$")
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from inbox.db import LOCK_NOT_AVAILABLE
+from inbox.db import LOCK_NOT_AVAILABLE, sqlstate
 from inbox.services.errors import ServiceError
 
 
@@ -69,7 +69,7 @@ def handle_out_of_range(exc: Exception) -> Response:
 def handle_database_unavailable(exc: OperationalError) -> Response:
     """The database went away (restart, failover) or a row stayed locked past the lock
     timeout: a clear 503, never a 500."""
-    if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+    if sqlstate(exc) == LOCK_NOT_AVAILABLE:
         return error_response(503, "database_busy",
                               "what this needs is locked by other work; retry shortly")
     return error_response(503, "database_unavailable",

@@ -53,10 +53,7 @@ class WatchedTables:
         self.tables = tables
         self._forget = forget
         self._mark = f"inbox.changed:{key}"
-        sa_event.listen(Session, "after_flush", self._note_rows)
-        sa_event.listen(Session, "do_orm_execute", self._note_statement)
-        sa_event.listen(Session, "after_commit", self._unmark)
-        sa_event.listen(Session, "after_rollback", self._unmark)
+        _WATCHES.append(self)
 
     def version(self) -> bytes | None:
         return shared_version(self.key)
@@ -66,35 +63,48 @@ class WatchedTables:
         self._forget()
         new_shared_version(self.key)
 
-    def changed(self, session: Session) -> bool:
-        """Whether `session` has written the watched tables in this transaction."""
-        return bool(session.info.get(self._mark))
-
-    def mark_changed(self, session: Session) -> None:
-        """A new version once `session` commits (once however much it writes)."""
+    def note_written(self, session: Session, tables: set[str]) -> None:
+        """A new version once `session` commits, if it wrote one of ours (once however
+        much it writes)."""
         from inbox.jobs import after_commit
 
-        if not self.changed(session):
+        if not session.info.get(self._mark) and not self.tables.isdisjoint(tables):
             session.info[self._mark] = True
             after_commit(session, self.new_version)
 
-    def _note_rows(self, session: Session, _context: Any) -> None:
-        if self.changed(session):
-            return
-        if any(getattr(obj, "__tablename__", None) in self.tables
-               for obj in (*session.new, *session.dirty, *session.deleted)):
-            self.mark_changed(session)
-
-    def _note_statement(self, state: ORMExecuteState) -> None:
-        if self.changed(state.session) or not (state.is_insert or state.is_update
-                                                or state.is_delete):
-            return
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in self.tables:
-            self.mark_changed(state.session)
-
-    def _unmark(self, session: Session) -> None:
+    def unmark(self, session: Session) -> None:
         session.info.pop(self._mark, None)
+
+
+# Every watch of this process, behind one set of session hooks: a flush's objects are
+# looked at once, however many caches watch tables.
+_WATCHES: list[WatchedTables] = []
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _note_flushed_rows(session: Session, _context: Any) -> None:
+    tables = {name for obj in (*session.new, *session.dirty, *session.deleted)
+              if (name := getattr(obj, "__tablename__", None)) is not None}
+    if tables:
+        for watch in _WATCHES:
+            watch.note_written(session, tables)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if name is not None:
+        for watch in _WATCHES:
+            watch.note_written(state.session, {name})
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_rollback")
+def _unmark_all(session: Session) -> None:
+    for watch in _WATCHES:
+        watch.unmark(session)
 
 
 class SharedSnapshot(Generic[T]):
@@ -107,7 +117,7 @@ class SharedSnapshot(Generic[T]):
         self._read = read
         self.seconds = seconds
         self._kept: tuple[bytes, float, T] | None = None  # replaced whole, never changed
-        self.watch = WatchedTables(key, tables, forget=self.forget)
+        self._watch = WatchedTables(key, tables, forget=self.forget)
 
     def forget(self) -> None:
         """Drop this process's copy (the next call reads again)."""
@@ -115,7 +125,7 @@ class SharedSnapshot(Generic[T]):
 
     def get(self, session: Session) -> T:
         """The kept value while its version holds, else read in `session`."""
-        version = self.watch.version()  # first: a change committed meanwhile moves it on
+        version = self._watch.version()  # first: a change committed meanwhile moves it on
         kept = self._kept
         if (version is not None and kept is not None and kept[0] == version
                 and time.monotonic() - kept[1] < self.seconds):

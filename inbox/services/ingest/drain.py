@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from inbox.channels.base import NormalizedMessage, ParseFailed
 from inbox.channels.registry import adapter_for
-from inbox.db import LOCK_NOT_AVAILABLE
+from inbox.db import LOCK_NOT_AVAILABLE, sqlstate
 from inbox.models import Channel, Delivery, utcnow
 from inbox.realtime.publish import event_scope
 from inbox.runtime import unit_of_work
@@ -155,14 +155,10 @@ TRANSIENT_SQLSTATES = {"40P01", "40001", LOCK_NOT_AVAILABLE}
 MAX_TRANSIENT_ATTEMPTS = 10
 
 
-def _sqlstate(exc: Exception) -> str | None:
-    return getattr(getattr(exc, "orig", None), "sqlstate", None)
-
-
 def _is_transient(exc: Exception) -> bool:
     if isinstance(exc, StaleDataError):
         return True
-    code = _sqlstate(exc)
+    code = sqlstate(exc)
     return isinstance(exc, DBAPIError) and (
         code in TRANSIENT_SQLSTATES or "database is locked" in str(exc))
 
@@ -213,7 +209,7 @@ def _ingest(ctx: BatchContext, deliveries: list[ClaimedDelivery]) -> list[int]:
     except Exception as exc:
         if len(parsed) == 1:
             return [] if _failed(parsed[0].delivery, exc) else [parsed[0].delivery.id]
-        if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
+        if sqlstate(exc) == LOCK_NOT_AVAILABLE:
             # Something held a row past the lock timeout: one by one, each delivery would
             # wait as long again. The whole batch is taken again later.
             return [one.delivery.id for one in parsed if not _failed(one.delivery, exc)]
