@@ -111,3 +111,39 @@ def test_search_finds_a_case_by_id_handle_name_and_text(api_as: Any, agent_alice
     assert found(str(other.id)) == [other.id]
     assert found("invoice") == [other.id]
     assert found("nobody-at-all") == []
+
+
+def test_an_agent_with_several_queues_pages_one_urgency_order_across_them(
+        api_as: Any, agent_alice: Any, supervisor_sam: Any) -> None:
+    """Each queue is read in its own index order and the parts merged: the pages must be
+    the same as one sort of everything the agent may see, and nothing they may not."""
+    from inbox.services.admin.users import do_set_teams, team_by_name
+
+    mine = [make_queue("Reviews"), make_queue("Forums"), make_queue("Email")]
+    theirs = make_queue("Lawyers")
+    with unit_of_work() as session:
+        for queue in mine:
+            session.merge(queue).teams = [team_by_name(session, "Care")]
+        session.merge(theirs).teams = [team_by_name(session, "Legal")]
+        do_set_teams(session, session.merge(agent_alice), ["Care"])
+    now = utcnow()
+    shuffle = random.Random(7)
+    expected: set[int] = set()
+    for n in range(60):
+        due = None if n % 6 == 0 else now + timedelta(minutes=shuffle.randrange(1, 300))
+        case = make_case(mine[n % 3], priority=shuffle.choice((1, 2, 3, 4)), sla_due_at=due)
+        expected.add(case.id)
+    another_teams = make_case(theirs, priority=1).id
+    make_case(mine[0], status="resolved", priority=1)  # not open
+    expected.add(make_case(theirs, status="assigned", priority=2,     # hers, elsewhere
+                           assignee_id=agent_alice.id).id)
+    expected.add(make_case(None, status="assigned", priority=1,       # hers, in no queue
+                           assignee_id=agent_alice.id, sla_due_at=now).id)
+    for order, key in (("urgency", urgency_key), ("newest", lambda c: -c["id"])):
+        items, pages = every_page(api_as(agent_alice), f"/api/v1/cases?status=open&order={order}",
+                                  limit=7)
+        assert {c["id"] for c in items} == expected and len(items) == len(expected)
+        assert [c["id"] for c in items] == [c["id"] for c in sorted(items, key=key)]
+        assert all(page["total"] == len(expected) for page in pages)
+    everything, _ = every_page(api_as(supervisor_sam), "/api/v1/cases?status=open", limit=25)
+    assert {c["id"] for c in everything} == expected | {another_teams}

@@ -8,15 +8,16 @@ import binascii
 import json
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from inbox.models import Case, CaseEvent, Contact, ContactIdentity, Message, User
+from inbox.models import OPEN_STATUSES, Case, CaseEvent, Contact, ContactIdentity, Message, User
 from inbox.services.access import access_case, visible_queue_ids
 from inbox.services.cases.history import message_page
-from inbox.services.cases.queues import QUEUE_ORDER
+from inbox.services.cases.queues import queue_order
 from inbox.services.contacts.places import place_card
 from inbox.services.errors import ValidationFailed
 
@@ -90,15 +91,30 @@ def _search(text: str) -> ColumnElement[bool]:
     return or_(*matches)
 
 
-def _conditions(session: Session, user: User, filters: dict[str, Any]
-                ) -> list[ColumnElement[bool]]:
+def _visible_parts(user_id: int, queues: tuple[int, ...] | None
+                   ) -> list[ColumnElement[bool]]:
+    """The cases an agent may see, as disjoint parts: one per queue they work, then
+    those assigned to them elsewhere. Each part is one range of a queue-ordered index, so
+    a page is the first rows of each, merged, not a sort of every open case; an OR of
+    the parts could only be sorted whole. A supervisor (`queues` None) sees every case."""
+    if queues is None:
+        return []
+    mine_elsewhere = Case.assignee_id == user_id
+    if queues:
+        mine_elsewhere = and_(mine_elsewhere, or_(Case.queue_id.not_in(queues),
+                                                  Case.queue_id.is_(None)))
+    return [*(Case.queue_id == queue_id for queue_id in queues), mine_elsewhere]
+
+
+def _conditions(user_id: int, filters: dict[str, Any]) -> list[ColumnElement[bool]]:
+    """The filters asked for (visibility apart, in _visible_parts)."""
     conditions: list[ColumnElement[bool]] = []
-    if not user.is_supervisor:
-        queues = visible_queue_ids(session, user)
-        conditions.append(or_(Case.queue_id.in_(queues), Case.assignee_id == user.id))
     status = filters.get("status")
     if status == "open":
-        conditions.append(Case.status.in_(("new", "queued", "assigned", "pending")))
+        # Written out, not bound: the planner must see the statuses to use the partial
+        # index of open cases, on every run of the prepared statement.
+        conditions.append(Case.status.in_(bindparam(
+            "open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True)))
     elif status:
         conditions.append(Case.status == status)
     for name, column in (("queue", Case.queue_id), ("channel", Case.channel_id),
@@ -107,7 +123,7 @@ def _conditions(session: Session, user: User, filters: dict[str, Any]
             conditions.append(column == filters[name])
     assignee = filters.get("assignee")
     if assignee == "me":
-        conditions.append(Case.assignee_id == user.id)
+        conditions.append(Case.assignee_id == user_id)
     elif assignee == "none":
         conditions.append(Case.assignee_id.is_(None))
     elif assignee:
@@ -135,20 +151,55 @@ def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[st
     a desk refresh is one round trip."""
     limit = int(filters.get("limit", 50))
     order = list_order(filters)
-    conditions = _conditions(session, user, filters)
-    matching = select(func.count(Case.id)).where(*conditions)
-    page = select(*LISTED_COLUMNS, matching.scalar_subquery()).where(*conditions)
-    if filters.get("cursor"):
-        page = page.where(_cursor_condition(filters["cursor"], order))
-    ordering = QUEUE_ORDER if order == "urgency" else (Case.id.desc(),)
+    queues = None if user.is_supervisor else tuple(visible_queue_ids(session, user))
+    page, matching = _listing(user.id, queues, order, tuple(sorted(filters.items())))
     # Core execution: rows as tuples, without the ORM's loading machinery.
-    rows = session.connection().execute(page.order_by(*ordering).limit(limit + 1)).all()
+    rows = session.connection().execute(page).all()
     more = len(rows) > limit
     # Each row is LISTED_COLUMNS then the total, which zip leaves out of the item.
     items = [dict(zip(_LISTED_KEYS, row, strict=False)) for row in rows[:limit]]
     total = rows[0][-1] if rows else _total_past_the_page(session, matching, filters)
     return {"items": items, "total": int(total or 0), "order": order,
             "next_cursor": encode_cursor(items[-1], order) if more else None}
+
+
+@lru_cache(maxsize=256)
+def _listing(user_id: int, queues: tuple[int, ...] | None, order: str,
+             filters: tuple[tuple[str, Any], ...]) -> tuple[Select[Any], Select[Any]]:
+    """The statements of a page and of its total. Built once per agent, visible queues
+    and filters, then reused: a desk refreshes the same list again and again, and
+    building a statement of one part per queue costs more than running it."""
+    asked = dict(filters)
+    parts = _visible_parts(user_id, queues)
+    conditions = _conditions(user_id, asked)
+    matching = select(func.count(Case.id)).where(*conditions)
+    if parts:
+        matching = matching.where(or_(*parts))
+    if asked.get("cursor"):
+        conditions.append(_cursor_condition(asked["cursor"], order))
+    size = int(asked.get("limit", 50)) + 1  # one more: is there a next page?
+    return _page(parts, conditions, order, size).add_columns(matching.scalar_subquery()), \
+        matching
+
+
+def _ordering(order: str, columns: Any) -> tuple[ColumnElement[Any], ...]:
+    """The list's order on `columns` (the cases table, or a subquery's columns)."""
+    return (columns.id.desc(),) if order == "newest" else queue_order(columns)
+
+
+def _page(parts: list[ColumnElement[bool]], conditions: list[ColumnElement[bool]],
+          order: str, size: int) -> Select[Any]:
+    """The first `size` rows in `order`: of each visible part, then of those together."""
+    if len(parts) <= 1:
+        return (select(*LISTED_COLUMNS).where(*parts, *conditions)
+                .order_by(*_ordering(order, Case)).limit(size))
+    # Each part in a subquery of its own: SQLite takes no ORDER BY / LIMIT on a bare
+    # member of a UNION.
+    firsts = union_all(*(
+        select(*LISTED_COLUMNS).where(part, *conditions)
+        .order_by(*_ordering(order, Case)).limit(size).subquery().select()
+        for part in parts)).subquery()
+    return select(*firsts.c).order_by(*_ordering(order, firsts.c)).limit(size)
 
 
 def _total_past_the_page(session: Session, matching: Select[Any], filters: dict[str, Any]

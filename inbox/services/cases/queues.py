@@ -18,7 +18,13 @@ from inbox.services.access import access_queue, queues_visible_to, visible_queue
 from inbox.services.cases import states as case_states
 from inbox.services.dbutil import for_update
 
-QUEUE_ORDER = (Case.priority.asc(), Case.sla_due_at.asc().nulls_last(), Case.id.asc())
+
+def queue_order(columns: Any) -> tuple[ColumnElement[Any], ...]:
+    """The queue's order on `columns`: the cases table's, or a subquery's of its columns."""
+    return (columns.priority.asc(), columns.sla_due_at.asc().nulls_last(), columns.id.asc())
+
+
+QUEUE_ORDER = queue_order(Case)
 CANDIDATES = 50  # how deep next-case looks for one this agent may take
 AT_RISK_WITHIN = timedelta(minutes=15)
 HOLDING = ("assigned", "pending")
