@@ -7,8 +7,10 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -167,22 +169,72 @@ def _begin_immediate_without_blocking(conn: Connection) -> None:
         pause = min(pause * 2, SQLITE_GREEN_RETRY_MAX_S)
 
 
+def deliveries_database_url(database_url: str) -> str | None:
+    """Where the embedded default keeps webhook deliveries: a SQLite file of their own
+    beside the main one (`inbox.db` → `inbox-deliveries.db`). SQLite has one write lock
+    per file, and a webhook must not wait for a worker's batch to store its delivery
+    (docs/ingestion.md). None where one database serves (PostgreSQL: row locks)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    main = Path(url.database)
+    return url.set(database=str(main.with_name(f"{main.stem}-deliveries{main.suffix}"))
+                   ).render_as_string(hide_password=False)
+
+
+DELIVERIES_APART = "inbox.deliveries_apart"  # a session's info: the deliveries' own engine
+
+
+class WritingSession(Session):
+    """A session that writes. Where the deliveries have a SQLite file of their own it
+    takes the main file's write lock before theirs, whatever it touches first: every
+    writer takes the two in that order (the web's insert of deliveries takes theirs
+    alone), so two writers never wait for each other in a circle."""
+
+    def get_bind(self, mapper: Any = None, **kw: Any) -> Any:
+        chosen = super().get_bind(mapper, **kw)
+        if chosen is not None and chosen is self.info.get(DELIVERIES_APART):
+            self.connection()  # the main file's transaction (its lock) first
+        return chosen
+
+
 class Database:
-    """One per process: the engine and its session factory."""
+    """One per process: the engine(s) and the session factories. On SQLite the
+    deliveries table lives in a file of its own; sessions send what touches it there."""
 
     def __init__(self, database_url: str) -> None:
+        from inbox.models import Delivery  # the models import nothing of this module
+
         self.url = database_url
         self.engine = make_engine(database_url)
+        self.deliveries_url = deliveries_database_url(database_url)
+        self.deliveries_engine = (make_engine(self.deliveries_url) if self.deliveries_url
+                                  else self.engine)
         # The same pool, for a write that is one statement: no BEGIN and COMMIT round
         # trips around it on PostgreSQL. (SQLite's "begin" hook still takes the write lock,
         # and its commit still ends that transaction.)
         self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.deliveries_autocommit = self.deliveries_engine.execution_options(
+            isolation_level="AUTOCOMMIT")
+        deliveries = Delivery.__table__
+        self.sessions = sessionmaker(
+            self.engine, binds={deliveries: self.deliveries_engine}, expire_on_commit=False,
+            class_=WritingSession,
+            info={DELIVERIES_APART: self.deliveries_engine} if self.deliveries_url else {})
         # Reads that write nothing: on SQLite a deferred BEGIN, which in WAL mode neither
         # waits for a writer nor holds one up; on PostgreSQL no BEGIN and COMMIT at all.
-        readers = (self.autocommit if self.engine.dialect.name == "postgresql"
-                   else self.engine.execution_options(**{READ_ONLY: True}))
-        self.read_sessions = sessionmaker(readers, expire_on_commit=False)
+        postgresql = self.engine.dialect.name == "postgresql"
+        readers, deliveries_readers = (
+            (self.autocommit, self.deliveries_autocommit) if postgresql
+            else (self.engine.execution_options(**{READ_ONLY: True}),
+                  self.deliveries_engine.execution_options(**{READ_ONLY: True})))
+        self.read_sessions = sessionmaker(readers, binds={deliveries: deliveries_readers},
+                                          expire_on_commit=False)
+
+    @property
+    def deliveries_apart(self) -> bool:
+        """The deliveries are in a database of their own (the embedded default)."""
+        return self.deliveries_url is not None
 
     @contextmanager
     def session(self, read_only: bool = False) -> Iterator[Session]:
@@ -198,5 +250,26 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def ingest_turn(self) -> Iterator[None]:
+        """With the deliveries apart: one ingest batch at a time on this machine, from
+        reading its deliveries to writing their outcomes (two commits, see
+        inbox.services.ingest.drain). The lock is a file's, so a killed worker's ends
+        with it. Elsewhere nothing: PostgreSQL's batches skip each other's rows."""
+        if self.deliveries_url is None:
+            yield
+            return
+        import fcntl
+
+        lock_path = Path(str(make_url(self.deliveries_url).database) + ".ingest-lock")
+        with open(lock_path, "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.deliveries_engine is not self.engine:
+            self.deliveries_engine.dispose()

@@ -64,10 +64,10 @@ def assert_all_ingested_once(accepted: int, timeout: float = 45, items_each: int
 def processed_now(runtime: Any) -> int:
     """Processed deliveries, read without waiting for a writer (SQLite's transactions
     here take the write lock at BEGIN, so an ordinary read would queue behind a batch)."""
-    url = runtime.db.engine.url
-    if url.get_backend_name() != "sqlite":
+    if not runtime.db.deliveries_apart:
         return counts()["processed"]
-    with contextlib.closing(sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)) as db:
+    path = runtime.db.deliveries_engine.url.database
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         return int(db.execute(
             "SELECT count(*) FROM deliveries WHERE state = 'processed'").fetchone()[0])
 

@@ -6,13 +6,13 @@ import secrets as secrets_module
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from inbox.channels.senders.destinations import UnsafeDestination, check_destination
 from inbox.jobs import after_commit
-from inbox.models import CHANNEL_KINDS, Case, Channel, Message, User, utcnow
+from inbox.models import CHANNEL_KINDS, Case, Channel, Delivery, Message, User, utcnow
 from inbox.runtime import current
 from inbox.services.admin.audit import MASKED, differences, masked, record_change
 from inbox.services.admin.channel_profiles import (
@@ -186,6 +186,12 @@ def do_delete_channel(session: Session, channel_id: int, actor: User | None = No
     record_change(session, actor, "channel.delete", "channel", channel.id,
                   {"name": [channel.name, None], "kind": [channel.kind, None]})
     session.delete(channel)
+    session.flush()
+    # Its deliveries stay, kept for replay, naming no channel. Said here, not only by the
+    # foreign key: on the embedded default they are in a database file of their own
+    # (written after the main one, the order every writer of both keeps).
+    session.execute(update(Delivery).where(Delivery.channel_id == channel_id)
+                    .values(channel_id=None))
     after_commit(session, forget_channel_keys)
 
 

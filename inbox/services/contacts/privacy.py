@@ -136,6 +136,9 @@ def do_erase_contact(session: Session, contact_id: int, actor: User | None) -> d
     return summary
 
 
+RETENTION_CHUNK = 500  # deliveries a statement names
+
+
 def do_apply_retention(session: Session) -> dict[str, int]:
     """Messages older than their channel's `retention_days` (setting), in cases already
     resolved or closed, lose their content; raw deliveries older than the workspace's
@@ -155,11 +158,16 @@ def do_apply_retention(session: Session) -> dict[str, int]:
             & (Message.text != EXPIRED) & (Message.text != ERASED)
             & or_(Message.case_id.is_(None), Message.case_id.in_(done))), EXPIRED))
     keep_days = current().settings.delivery_retention_days
-    old = select(Delivery.id).where(Delivery.received_at < now - timedelta(days=keep_days),
-                                    Delivery.state != "pending")
-    session.execute(update(Message).where(Message.delivery_id.in_(old))
-                    .values(delivery_id=None))
-    pruned = rows_affected(session.execute(delete(Delivery).where(Delivery.id.in_(old))))
+    # Read first, then written in chunks: on the embedded default the deliveries are in a
+    # database file of their own, which one statement cannot join to the messages.
+    old = list(session.scalars(select(Delivery.id).where(
+        Delivery.received_at < now - timedelta(days=keep_days), Delivery.state != "pending")))
+    pruned = 0
+    for start in range(0, len(old), RETENTION_CHUNK):
+        chunk = old[start:start + RETENTION_CHUNK]
+        session.execute(update(Message).where(Message.delivery_id.in_(chunk))
+                        .values(delivery_id=None))
+        pruned += rows_affected(session.execute(delete(Delivery).where(Delivery.id.in_(chunk))))
     # The outbound event log carries the same customer content as the deliveries, so it
     # is kept as long; a delivery still being retried stays until it ends.
     logged = rows_affected(session.execute(delete(EventDelivery).where(

@@ -100,7 +100,8 @@ def _channel_key(channel_id: int) -> _ChannelKey | None:
     if key is not None and now - key.read_at < CHANNEL_KEY_TTL_SECONDS:
         return key
     try:
-        with unit_of_work() as session:
+        # A read: on SQLite it must not queue for the write lock a worker's batch holds.
+        with unit_of_work(read_only=True) as session:
             channel = session.get(Channel, channel_id)
             if channel is None:
                 _channel_keys.pop(channel_id, None)
@@ -188,7 +189,9 @@ def _insert_deliveries(rows: Sequence[dict[str, Any]]) -> list[int | SQLAlchemyE
     sure a drain job runs; the outcome of each row is its id or the error that refused it.
     Requesting the drain only now is what lets the job find every one of them."""
     try:
-        with current().db.autocommit.begin() as connection:
+        # On the embedded default this is the deliveries' own SQLite file: a worker's
+        # batch holding the main file's write lock does not hold this insert up.
+        with current().db.deliveries_autocommit.begin() as connection:
             # The hottest write of the service: one statement whatever the batch's size,
             # not through an ORM Session (its unit of work costs more than the insert).
             ids: list[int | SQLAlchemyError] = list(
@@ -233,6 +236,14 @@ def list_deliveries(
     if before_id:
         stmt = stmt.where(Delivery.id < before_id)
     return list(session.scalars(stmt))
+
+
+def raw_delivery(delivery_id: int) -> Delivery | None:
+    """A delivery as received, read in a transaction of its own: what was received never
+    changes, and a writing transaction (an acknowledgement planned while ingesting) then
+    holds no lock on the embedded default's deliveries file."""
+    with unit_of_work(read_only=True) as session:
+        return session.get(Delivery, delivery_id)
 
 
 def get_delivery(session: Session, delivery_id: int) -> Delivery:

@@ -25,7 +25,7 @@ from inbox.channels.registry import adapter_for
 from inbox.db import LOCK_NOT_AVAILABLE, sqlstate
 from inbox.models import Channel, Delivery, utcnow
 from inbox.realtime.publish import event_scope
-from inbox.runtime import unit_of_work
+from inbox.runtime import current, unit_of_work
 from inbox.services.admin.channels import channel_for
 from inbox.services.dbutil import for_update, update_many
 from inbox.services.ingest.arrivals import Arrival
@@ -243,13 +243,36 @@ def _finish_all(parsed: list[ParsedDelivery], deferred: set[int | None]) -> list
 def _process_batch(limit: int, ids: list[int] | None) -> tuple[int, int]:
     """Ingest up to `limit` pending deliveries in one transaction; returns how many were
     taken and how many of them stay pending to be taken again."""
+    db = current().db
+    if db.deliveries_apart:
+        return _process_batch_apart(limit, ids)
     with unit_of_work() as session:
         deliveries = _claim_pending(session, limit, ids)
         if not deliveries:
             return 0, 0
-        ctx = BatchContext(session=session, rules=ingest_rules(session))
-        again = _ingest(ctx, deliveries)
+        again = _ingest(BatchContext(session=session, rules=ingest_rules(session)), deliveries)
         _write_outcomes(session, deliveries)
+    return len(deliveries), len(again)
+
+
+def _process_batch_apart(limit: int, ids: list[int] | None) -> tuple[int, int]:
+    """The same with the deliveries in a database file of their own (the embedded
+    default): read them without a lock, take their messages in under the main file's
+    write lock, then write their outcomes in a short transaction of the deliveries'
+    file, so a webhook storing its delivery never waits for a whole batch. Batches take
+    turns (a file lock) from the read to the outcomes, so no two take the same delivery.
+    A crash between the two commits leaves the deliveries pending: taken again, they
+    find their messages already in (ingestion is idempotent by message key)."""
+    with current().db.ingest_turn():
+        with unit_of_work(read_only=True) as session:
+            deliveries = _claim_pending(session, limit, ids)
+        if not deliveries:
+            return 0, 0
+        with unit_of_work() as session:
+            again = _ingest(BatchContext(session=session, rules=ingest_rules(session)),
+                            deliveries)
+        with unit_of_work() as session:
+            _write_outcomes(session, deliveries)
     return len(deliveries), len(again)
 
 

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from inbox.channels.senders import email as email_sender
 from inbox.channels.senders import sender_for
 from inbox.channels.senders.limits import contact_details, over_limit
-from inbox.models import Case, Channel, Contact, ContactIdentity, Delivery, Message, User, utcnow
+from inbox.models import Case, Channel, Contact, ContactIdentity, Message, User, utcnow
 from inbox.realtime.payloads import message_payload
 from inbox.realtime.publish import publish
 from inbox.services.cases import states as case_states
 from inbox.services.errors import ValidationFailed
+from inbox.services.ingest.deliveries import raw_delivery
 from inbox.services.sending import outbound
 
 PRIVATE_KINDS = frozenset({"email", "voice"})  # channel kinds whose replies are private
@@ -86,7 +87,7 @@ def _customer_platform_id(session: Session, channel: Channel, parent: Message) -
 def _email_context(session: Session, channel: Channel, case: Case,
                    parent: Message) -> dict[str, Any]:
     headers = None
-    delivery = session.get(Delivery, parent.delivery_id) if parent.delivery_id else None
+    delivery = raw_delivery(parent.delivery_id) if parent.delivery_id else None
     if delivery is not None:
         try:
             headers = email_sender.raw_headers(delivery.provider, delivery.body,
