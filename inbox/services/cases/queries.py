@@ -19,6 +19,7 @@ from inbox.services.access import access_case, visible_queue_ids
 from inbox.services.cases.history import message_page
 from inbox.services.cases.queues import queue_order
 from inbox.services.contacts.places import place_card
+from inbox.services.dbutil import is_postgresql
 from inbox.services.errors import ValidationFailed
 
 # Two orders. Urgency is the queue's own order (priority, then SLA due, none last, then
@@ -147,28 +148,36 @@ def list_cases(session: Session, user: User, filters: dict[str, Any]) -> dict[st
     """One page of the cases `user` may see, in urgency or newest order, with the total
     that match. The items are plain dicts of LISTED_COLUMNS, not ORM objects: a page is
     read, never changed, and 50 ORM objects cost more to build than the rest of the
-    request. The total rides on the page's rows (a subquery the database runs once), so
-    a desk refresh is one round trip."""
+    request. On PostgreSQL the total rides on the page's rows (a subquery the database
+    runs once), so a desk refresh is one round trip; SQLite, in the process, would run
+    that subquery once per visible part of the page, so it is asked for on its own."""
     limit = int(filters.get("limit", 50))
     order = list_order(filters)
     queues = None if user.is_supervisor else tuple(visible_queue_ids(session, user))
-    page, matching = _listing(user.id, queues, order, tuple(sorted(filters.items())))
+    together = is_postgresql(session)
+    page, matching = _listing(user.id, queues, order, tuple(sorted(filters.items())),
+                              together)
     # Core execution: rows as tuples, without the ORM's loading machinery.
     rows = session.connection().execute(page).all()
     more = len(rows) > limit
-    # Each row is LISTED_COLUMNS then the total, which zip leaves out of the item.
+    # Each row is LISTED_COLUMNS (then the total, which zip leaves out of the item).
     items = [dict(zip(_LISTED_KEYS, row, strict=False)) for row in rows[:limit]]
-    total = rows[0][-1] if rows else _total_past_the_page(session, matching, filters)
+    if not together:
+        total = session.scalar(matching)
+    else:
+        total = rows[0][-1] if rows else _total_past_the_page(session, matching, filters)
     return {"items": items, "total": int(total or 0), "order": order,
             "next_cursor": encode_cursor(items[-1], order) if more else None}
 
 
 @lru_cache(maxsize=256)
 def _listing(user_id: int, queues: tuple[int, ...] | None, order: str,
-             filters: tuple[tuple[str, Any], ...]) -> tuple[Select[Any], Select[Any]]:
-    """The statements of a page and of its total. Built once per agent, visible queues
-    and filters, then reused: a desk refreshes the same list again and again, and
-    building a statement of one part per queue costs more than running it."""
+             filters: tuple[tuple[str, Any], ...], total_in_page: bool
+             ) -> tuple[Select[Any], Select[Any]]:
+    """The statements of a page (with its total as a last column, if asked) and of its
+    total. Built once per agent, visible queues and filters, then reused: a desk
+    refreshes the same list again and again, and building a statement of one part per
+    queue costs more than running it."""
     asked = dict(filters)
     parts = _visible_parts(user_id, queues)
     conditions = _conditions(user_id, asked)
@@ -178,8 +187,10 @@ def _listing(user_id: int, queues: tuple[int, ...] | None, order: str,
     if asked.get("cursor"):
         conditions.append(_cursor_condition(asked["cursor"], order))
     size = int(asked.get("limit", 50)) + 1  # one more: is there a next page?
-    return _page(parts, conditions, order, size).add_columns(matching.scalar_subquery()), \
-        matching
+    page = _page(parts, conditions, order, size)
+    if total_in_page:
+        page = page.add_columns(matching.scalar_subquery())
+    return page, matching
 
 
 def _ordering(order: str, columns: Any) -> tuple[ColumnElement[Any], ...]:
