@@ -208,6 +208,9 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.deliveries_url = deliveries_database_url(database_url)
+        # The workers' turn at ingesting (ingest_turn), a file beside the deliveries'.
+        self.ingest_lock_path = (Path(str(make_url(self.deliveries_url).database)
+                                      + ".ingest-lock") if self.deliveries_url else None)
         self.deliveries_engine = (make_engine(self.deliveries_url) if self.deliveries_url
                                   else self.engine)
         # The same pool, for a write that is one statement: no BEGIN and COMMIT round
@@ -256,13 +259,12 @@ class Database:
         reading its deliveries to writing their outcomes (two commits, see
         inbox.services.ingest.drain). The lock is a file's, so a killed worker's ends
         with it. Elsewhere nothing: PostgreSQL's batches skip each other's rows."""
-        if self.deliveries_url is None:
+        if self.ingest_lock_path is None:
             yield
             return
         import fcntl
 
-        lock_path = Path(str(make_url(self.deliveries_url).database) + ".ingest-lock")
-        with open(lock_path, "a") as lock_file:
+        with open(self.ingest_lock_path, "a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             try:
                 yield
