@@ -81,7 +81,23 @@ class QuietScheduler(RQScheduler):
             return
 
 
-class HealingWorker(SimpleWorker):
+class PromptWorker(SimpleWorker):
+    """RQ's in-process worker, whose end does not wait out its command listener.
+
+    RQ stops redis-py's listener thread (for commands such as stop-job) with no bound on
+    the wait; a listener stopped before it saw its own subscription first sleeps out its
+    60 s poll, so a short run (`--burst`, or a run ended by a lost Redis) could take a
+    minute to end. The listener is a daemon thread that closes its connection when it
+    wakes: nothing needs to wait for it."""
+
+    def unsubscribe(self) -> None:
+        if self.pubsub_thread:
+            self.pubsub.unsubscribe()
+            self.pubsub_thread.stop(timeout=1.0)
+            self.pubsub_thread = None
+
+
+class HealingWorker(PromptWorker):
     queue_class = HealingQueue
 
     def __init__(self, *args: Any, database: Outage, on_database_back: Callable[[], object],

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import func, select
 
 from inbox.channels.generic import verify_inbox_signature
@@ -29,6 +29,7 @@ from tests.conftest import WAIT, LiveProcess, free_port, process_env
 from tests.factories import make_queue
 from tests.fakes.conversations import connect_channel, seed_conversation
 from tests.signing import generic_headers, meta_headers
+from workers.healing import PromptWorker
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGE_ID = "104859392837465"
@@ -49,7 +50,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxPlatform]:
 def run_outbound(runtime: Any, *, with_scheduler: bool = False) -> None:
     """What `inbox worker outbound` does, in this process so captured_events sees it."""
     queue = Queue(OUTBOUND, connection=runtime.redis)
-    SimpleWorker([queue], connection=runtime.redis).work(
+    PromptWorker([queue], connection=runtime.redis).work(
         burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import select, update
 
 from inbox.jobs import OUTBOUND
@@ -20,6 +20,7 @@ from inbox.services import unit_of_work
 from inbox.services.sending import outbound
 from tests.factories import make_queue
 from tests.fakes.conversations import Seeded, connect_channel, seed_conversation
+from workers.healing import PromptWorker
 
 MENTION_ID = "1880000000000000001"
 OUR_TWEET_ID = "1880000000000000999"
@@ -38,7 +39,7 @@ def x_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxPlatform]:
 
 def run_outbound(runtime: Any) -> None:
     """What `inbox worker outbound` does, here, until the queue is empty."""
-    SimpleWorker([Queue(OUTBOUND, connection=runtime.redis)], connection=runtime.redis).work(
+    PromptWorker([Queue(OUTBOUND, connection=runtime.redis)], connection=runtime.redis).work(
         burst=True, logging_level="WARNING")
 
 

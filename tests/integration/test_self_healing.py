@@ -310,3 +310,19 @@ def test_the_web_answers_503_while_its_database_is_cut_and_recovers_after(
     with unit_of_work() as session:
         stored = session.scalar(select(func.count(Delivery.id)))
     assert stored == 2
+
+
+def test_a_burst_worker_run_ends_at_once_every_time(runtime: Any) -> None:
+    """RQ's worker waits for its command listener to stop; one stopped before it saw its
+    subscription slept out a 60 s poll first (about one run in a hundred here), so a
+    `--burst` run, or a run ended by a lost Redis, could hang a minute."""
+    from workers.healing import PromptWorker
+
+    queue = Queue("burst-probe", connection=runtime.redis)
+    slowest = 0.0
+    for _ in range(300):
+        started = time.monotonic()
+        PromptWorker([queue], connection=runtime.redis).work(
+            burst=True, with_scheduler=True, logging_level="WARNING")
+        slowest = max(slowest, time.monotonic() - started)
+        assert slowest < 10, "a burst run waited on its listener"
