@@ -23,7 +23,12 @@ class Case(Base):
         # The desk's list of a queue's open cases, already in queue order: its first page
         # is the index's first rows, whatever the backlog (no sort of every open case).
         Index("ix_cases_open_queue_order", "queue_id", "priority", "sla_due_at", "id",
-              postgresql_where=OPEN_CASE_CONDITION, sqlite_where=OPEN_CASE_CONDITION),
+              postgresql_where=OPEN_CASE_CONDITION).ddl_if(dialect="postgresql"),
+        # SQLite's indexes sort NULLs first: the "none last" of queue order is an
+        # expression there (see queues.soonest_first_none_last).
+        Index("ix_cases_open_queue_order_sqlite", "queue_id", "priority",
+              text("sla_due_at IS NULL"), "sla_due_at", "id",
+              sqlite_where=OPEN_CASE_CONDITION).ddl_if(dialect="sqlite"),
         Index("ix_cases_assignee_status", "assignee_id", "status"),
         Index("ix_cases_sla_due", "status", "sla_due_at"),
         Index("ix_cases_sla_warn", "status", "sla_warn_at"),

@@ -10,8 +10,10 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, and_, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from inbox.models import Case, CaseOffer, Channel, Queue, User, utcnow
 from inbox.services.access import access_queue, queues_visible_to, visible_queue_ids
@@ -19,9 +21,32 @@ from inbox.services.cases import states as case_states
 from inbox.services.dbutil import for_update
 
 
+class soonest_first_none_last(FunctionElement[datetime]):  # noqa: N801 - reads as SQL
+    """An ORDER BY term: a time ascending, NULLs after every time."""
+
+    type = DateTime()
+    inherit_cache = True
+    name = "soonest_first_none_last"
+
+
+@compiles(soonest_first_none_last)
+def _soonest_first(element: soonest_first_none_last, compiler: Any, **kw: Any) -> str:
+    [moment] = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{moment} ASC NULLS LAST"
+
+
+@compiles(soonest_first_none_last, "sqlite")
+def _soonest_first_sqlite(element: soonest_first_none_last, compiler: Any, **kw: Any) -> str:
+    # SQLite sorts NULLs first and its indexes cannot say otherwise; ordering by the
+    # expression `IS NULL` first gives the same order, read straight from an index on it.
+    [moment] = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{moment} IS NULL, {moment}"
+
+
 def queue_order(columns: Any) -> tuple[ColumnElement[Any], ...]:
     """The queue's order on `columns`: the cases table's, or a subquery's of its columns."""
-    return (columns.priority.asc(), columns.sla_due_at.asc().nulls_last(), columns.id.asc())
+    return (columns.priority.asc(), soonest_first_none_last(columns.sla_due_at),
+            columns.id.asc())
 
 
 QUEUE_ORDER = queue_order(Case)
