@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import Author
@@ -16,6 +16,7 @@ from inbox.services.dbutil import (
     commit_without_waiting_for_disk,
     insert_ignore_many,
     is_postgresql,
+    pairs_in,
     update_many,
 )
 
@@ -138,7 +139,7 @@ def _stored_identities(session: Session, keys: list[tuple[str, str]]
         select(ContactIdentity.kind, ContactIdentity.external_id,
                ContactIdentity.id.label("identity_id"), ContactIdentity.handle, *_FACT_COLUMNS)
         .join(Contact, Contact.id == ContactIdentity.contact_id)
-        .where(tuple_(ContactIdentity.kind, ContactIdentity.external_id).in_(keys))
+        .where(pairs_in(ContactIdentity.kind, ContactIdentity.external_id, keys))
     ):
         facts = contacts.setdefault(row.id, _facts(row))  # one person, several identities
         found[(row.kind, row.external_id)] = (row.identity_id, row.handle, facts)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage
@@ -30,7 +30,7 @@ from inbox.services.admin.channel_profiles import join_open_case_hours
 from inbox.services.cases import states as case_states
 from inbox.services.classifier.scoring import ComplaintScorer, judged
 from inbox.services.contacts.identities import ContactFacts, resolve_contacts
-from inbox.services.dbutil import insert_ignore_many, is_postgresql, update_many
+from inbox.services.dbutil import insert_ignore_many, is_postgresql, pairs_in, update_many
 from inbox.services.ingest.arrivals import Arrival, MessageOutcome
 from inbox.services.ingest.community import suggest_community_answers
 from inbox.services.ingest.enrichment import Enrichment, enrich
@@ -174,7 +174,7 @@ def _joinable_cases(session: Session, working: list[Arrival]) -> dict[JoinKey, C
     since = min(a.msg.sent_at for a in working) - timedelta(hours=hours)
     found: dict[JoinKey, Case] = {}
     for case in session.scalars(select(Case).where(
-            tuple_(Case.contact_id, Case.channel_id).in_(keys),
+            pairs_in(Case.contact_id, Case.channel_id, keys),
             Case.status.in_(case_states.OPEN), Case.last_message_at >= since,
     ).order_by(Case.last_message_at.desc(), Case.id.desc())):
         found.setdefault((int(case.contact_id or 0), int(case.channel_id or 0)), case)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.channels.base import NormalizedMessage
@@ -23,6 +23,7 @@ from inbox.services.dbutil import (
     commit_without_waiting_for_disk,
     insert_ignore_many,
     is_postgresql,
+    pairs_in,
     upsert_and_lock_many,
 )
 from inbox.services.ingest.arrivals import Arrival
@@ -56,7 +57,7 @@ def known_messages(session: Session, arrivals: list[Arrival]) -> KnownMessages:
     rows = session.execute(select(
         Message.id, Message.channel_id, Message.external_id, Message.thread_key,
         Message.direction, Message.case_id,
-    ).where(tuple_(Message.channel_id, Message.external_id).in_(wanted)))
+    ).where(pairs_in(Message.channel_id, Message.external_id, wanted)))
     return {(row.channel_id, row.external_id): Known(row.id, row.thread_key, row.direction,
                                                       row.case_id) for row in rows}
 
@@ -135,7 +136,7 @@ def lock_threads(session: Session, arrivals: list[Arrival]
     locked = {(r.channel_id, r.thread_key): ThreadRow(r.id, r.case_id) for r in session.execute(
         select(ConversationThread.id, ConversationThread.channel_id,
                ConversationThread.thread_key, ConversationThread.case_id)
-        .where(tuple_(ConversationThread.channel_id, ConversationThread.thread_key).in_(keys))
+        .where(pairs_in(ConversationThread.channel_id, ConversationThread.thread_key, keys))
         .order_by(ConversationThread.channel_id, ConversationThread.thread_key)
         .with_for_update(skip_locked=True))}
     return locked, set(keys) - set(locked)
@@ -150,4 +151,5 @@ def thread_cases(session: Session, keys: Iterable[tuple[int, str]]
     return {(row.channel_id, row.thread_key): row.case_id for row in session.execute(
         select(ConversationThread.channel_id, ConversationThread.thread_key,
                ConversationThread.case_id)
-        .where(tuple_(ConversationThread.channel_id, ConversationThread.thread_key).in_(wanted)))}
+        .where(pairs_in(ConversationThread.channel_id, ConversationThread.thread_key,
+                        wanted)))}
