@@ -20,7 +20,7 @@ from inbox.services import unit_of_work
 from inbox.services.sending import outbound
 from tests.factories import make_queue
 from tests.fakes.conversations import Seeded, connect_channel, seed_conversation
-from workers.healing import PromptWorker
+from tests.integration.test_outbound import run_outbound
 
 MENTION_ID = "1880000000000000001"
 OUR_TWEET_ID = "1880000000000000999"
@@ -35,12 +35,6 @@ def x_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxPlatform]:
         platform.script("POST", f"/2/dm_conversations/with/{CUSTOMER_ID}/messages",
                         Reply(201, {"data": {"dm_event_id": "dm-1"}}))
         yield platform
-
-
-def run_outbound(runtime: Any) -> None:
-    """What `inbox worker outbound` does, here, until the queue is empty."""
-    PromptWorker([Queue(OUTBOUND, connection=runtime.redis)], connection=runtime.redis).work(
-        burst=True, logging_level="WARNING")
 
 
 def four_eyes_queue(**fields: Any) -> InboxQueue:
